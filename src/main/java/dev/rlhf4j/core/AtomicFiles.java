@@ -1,0 +1,63 @@
+package dev.rlhf4j.core;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes that never leave a half-written file behind: the content goes to a temporary file in the
+ * same folder, is flushed to disk, and is renamed over the target in one step.
+ */
+public final class AtomicFiles {
+
+    /** Something that writes a file's content to a stream. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private AtomicFiles() {}
+
+    /** Atomically replaces {@code target} with what {@code writer} produces. */
+    public static void write(Path target, Writer writer) {
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            try {
+                try (var ch = java.nio.channels.FileChannel.open(tmp,
+                                java.nio.file.StandardOpenOption.WRITE);
+                        OutputStream out = new java.io.BufferedOutputStream(
+                                java.nio.channels.Channels.newOutputStream(ch))) {
+                    writer.write(out);
+                    out.flush();
+                    ch.force(true);
+                }
+                move(tmp, target);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Atomically replaces {@code target} with the UTF-8 text {@code content}. */
+    public static void writeString(Path target, String content) {
+        write(target, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Renames {@code from} onto {@code to}, atomically where the file system allows it. */
+    public static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
