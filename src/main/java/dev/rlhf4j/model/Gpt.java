@@ -1,0 +1,218 @@
+package dev.rlhf4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A GPT-2 decoder-only transformer as one DJL block, written out like nanoGPT's {@code model.py}:
+ * token + learned position embeddings, {@code nLayer} pre-LayerNorm blocks of causal multi-head
+ * self-attention and a GELU MLP, a final LayerNorm, and an LM head tied to the token embedding.
+ *
+ * <p>Parameters carry GPT-2's names ({@code wte.weight}, {@code h.0.attn.c_attn.weight}, ...), but
+ * linear weights are stored {@code [out, in]} like {@code torch.nn.Linear} (GPT-2's Conv1D stores
+ * them transposed). Initialisation follows GPT-2: N(0, 0.02) for weights, N(0, 0.02/√(2·nLayer))
+ * for the two residual projections of each block, zeros for biases, ones for LayerNorm gains.
+ *
+ * <p>Inputs: {@code [ids [B,T] int64, positions [B|1,T] int64, bias [B|1,1,T,S] float32]} then,
+ * for incremental decoding, the cached keys and values of every layer ({@code k0, v0, k1, v1, ...},
+ * each {@code [B,H,P,hd]}, S = P + T). {@code bias} is 0 where a query may attend to a key and a
+ * large negative number where it may not ({@link AttentionMask} builds it). Outputs:
+ * {@code [logits [B,T,V], hidden [B,T,E], k0', v0', ...]} where the new caches have length S.
+ */
+public final class Gpt extends AbstractBlock {
+
+    private static final float MASKED_FILL = -1e9f;
+
+    private final GptConfig config;
+    private final Parameter wte;
+    private final Parameter wpe;
+    private final List<Map<String, Parameter>> layers = new ArrayList<>();
+    private final Parameter lnFWeight;
+    private final Parameter lnFBias;
+    private final Map<String, Parameter> named = new LinkedHashMap<>();
+
+    /** Builds the block for {@code config}; call {@link #initialize} (or load weights) before use. */
+    public Gpt(GptConfig config) {
+        this.config = config;
+        int e = config.nEmbd();
+        Initializer normal = new NormalInitializer(0.02f);
+        Initializer residual = new NormalInitializer((float) (0.02 / Math.sqrt(2.0 * config.nLayer())));
+        wte = param("wte.weight", Parameter.Type.WEIGHT, new Shape(config.vocabSize(), e), normal);
+        wpe = param("wpe.weight", Parameter.Type.WEIGHT, new Shape(config.contextLength(), e), normal);
+        for (int i = 0; i < config.nLayer(); i++) {
+            String p = "h." + i + ".";
+            Map<String, Parameter> l = new LinkedHashMap<>();
+            l.put("ln_1.weight", param(p + "ln_1.weight", Parameter.Type.GAMMA, new Shape(e), Initializer.ONES));
+            l.put("ln_1.bias", param(p + "ln_1.bias", Parameter.Type.BETA, new Shape(e), Initializer.ZEROS));
+            l.put("attn.c_attn.weight", param(p + "attn.c_attn.weight", Parameter.Type.WEIGHT, new Shape(3 * e, e), normal));
+            l.put("attn.c_attn.bias", param(p + "attn.c_attn.bias", Parameter.Type.BIAS, new Shape(3 * e), Initializer.ZEROS));
+            l.put("attn.c_proj.weight", param(p + "attn.c_proj.weight", Parameter.Type.WEIGHT, new Shape(e, e), residual));
+            l.put("attn.c_proj.bias", param(p + "attn.c_proj.bias", Parameter.Type.BIAS, new Shape(e), Initializer.ZEROS));
+            l.put("ln_2.weight", param(p + "ln_2.weight", Parameter.Type.GAMMA, new Shape(e), Initializer.ONES));
+            l.put("ln_2.bias", param(p + "ln_2.bias", Parameter.Type.BETA, new Shape(e), Initializer.ZEROS));
+            l.put("mlp.c_fc.weight", param(p + "mlp.c_fc.weight", Parameter.Type.WEIGHT, new Shape(4 * e, e), normal));
+            l.put("mlp.c_fc.bias", param(p + "mlp.c_fc.bias", Parameter.Type.BIAS, new Shape(4 * e), Initializer.ZEROS));
+            l.put("mlp.c_proj.weight", param(p + "mlp.c_proj.weight", Parameter.Type.WEIGHT, new Shape(e, 4 * e), residual));
+            l.put("mlp.c_proj.bias", param(p + "mlp.c_proj.bias", Parameter.Type.BIAS, new Shape(e), Initializer.ZEROS));
+            layers.add(l);
+        }
+        lnFWeight = param("ln_f.weight", Parameter.Type.GAMMA, new Shape(e), Initializer.ONES);
+        lnFBias = param("ln_f.bias", Parameter.Type.BETA, new Shape(e), Initializer.ZEROS);
+    }
+
+    private Parameter param(String name, Parameter.Type type, Shape shape, Initializer init) {
+        Parameter p = Parameter.builder().setName(name).setType(type).optShape(shape)
+                .optInitializer(init).build();
+        named.put(name, addParameter(p));
+        return p;
+    }
+
+    /** The configuration this block was built for. */
+    public GptConfig config() {
+        return config;
+    }
+
+    /** Every parameter by its GPT-2 name, in a stable order. */
+    public Map<String, Parameter> namedParameters() {
+        return Collections.unmodifiableMap(named);
+    }
+
+    /** The token embedding (also the LM head's weight). */
+    public Parameter tokenEmbedding() {
+        return wte;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray ids = inputs.get(0); // [B, T]
+        NDArray positions = inputs.get(1); // [B|1, T]
+        NDArray bias = inputs.get(2); // [B|1, 1, T, S]
+        boolean cached = inputs.size() > 3;
+        long b = ids.getShape().get(0);
+        long t = ids.getShape().get(1);
+        int e = config.nEmbd();
+        var device = ids.getDevice();
+        float p = training ? config.dropout() : 0f;
+
+        NDArray wteArr = ps.getValue(wte, device, training);
+        NDArray x = Embedding.embedding(ids, wteArr, SparseFormat.DENSE).head() // [B, T, E]
+                .add(Embedding.embedding(positions, ps.getValue(wpe, device, training), SparseFormat.DENSE).head());
+        x = dropout(x, p);
+        NDList out = new NDList(2 + 2 * config.nLayer());
+        NDList caches = new NDList(2 * config.nLayer());
+        for (int i = 0; i < config.nLayer(); i++) {
+            Map<String, Parameter> l = layers.get(i);
+            // --- attention: x + proj(softmax(q·kᵀ/√hd + bias)·v)
+            NDArray h = layerNorm(x, ps, l.get("ln_1.weight"), l.get("ln_1.bias"), training);
+            NDArray qkv = linear(h, ps, l.get("attn.c_attn.weight"), l.get("attn.c_attn.bias"), training); // [B,T,3E]
+            NDList split = qkv.split(3, 2);
+            NDArray q = heads(split.get(0), b, t).mul(1.0 / Math.sqrt(config.headSize())); // [B,H,T,hd]
+            NDArray k = heads(split.get(1), b, t);
+            NDArray v = heads(split.get(2), b, t);
+            if (cached) {
+                k = NDArrays.concat(new NDList(inputs.get(3 + 2 * i), k), 2); // [B,H,S,hd]
+                v = NDArrays.concat(new NDList(inputs.get(4 + 2 * i), v), 2);
+            }
+            caches.add(k);
+            caches.add(v);
+            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(bias).softmax(-1); // [B,H,T,S]
+            att = dropout(att, p);
+            NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, e); // [B,T,E]
+            y = linear(y, ps, l.get("attn.c_proj.weight"), l.get("attn.c_proj.bias"), training);
+            x = x.add(dropout(y, p));
+            // --- MLP: x + W2·gelu(W1·ln(x))
+            h = layerNorm(x, ps, l.get("ln_2.weight"), l.get("ln_2.bias"), training);
+            h = activation(linear(h, ps, l.get("mlp.c_fc.weight"), l.get("mlp.c_fc.bias"), training)); // [B,T,4E]
+            h = linear(h, ps, l.get("mlp.c_proj.weight"), l.get("mlp.c_proj.bias"), training);
+            x = x.add(dropout(h, p));
+        }
+        x = layerNorm(x, ps, lnFWeight, lnFBias, training); // [B,T,E]
+        NDArray logits = Linear.linear(x, wteArr).head(); // tied head: [B,T,V]
+        out.add(logits);
+        out.add(x);
+        out.addAll(caches);
+        return out;
+    }
+
+    /** [B,T,E] → [B,H,T,hd]. */
+    private NDArray heads(NDArray a, long b, long t) {
+        return a.reshape(b, t, config.nHead(), config.headSize()).transpose(0, 2, 1, 3);
+    }
+
+    private NDArray linear(NDArray x, ParameterStore ps, Parameter w, Parameter bias, boolean training) {
+        var d = x.getDevice();
+        return Linear.linear(x, ps.getValue(w, d, training), ps.getValue(bias, d, training)).head();
+    }
+
+    private NDArray layerNorm(NDArray x, ParameterStore ps, Parameter g, Parameter bias, boolean training) {
+        var d = x.getDevice();
+        return LayerNorm.layerNorm(x, new Shape(config.nEmbd()), ps.getValue(g, d, training),
+                ps.getValue(bias, d, training), config.layerNormEpsilon()).head();
+    }
+
+    private NDArray activation(NDArray x) {
+        if (config.activation() == GptConfig.Activation.GELU) {
+            return Activation.gelu(x);
+        }
+        // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2.0 / Math.PI)).tanh();
+        return inner.add(1f).mul(x).mul(0.5f);
+    }
+
+    private static NDArray dropout(NDArray x, float p) {
+        return p > 0f ? Dropout.dropout(x, p, true).head() : x;
+    }
+
+    /** The additive value used for masked attention entries. */
+    public static float maskedFill() {
+        return MASKED_FILL;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape ids = inputShapes[0];
+        long b = ids.get(0);
+        long t = ids.get(1);
+        int n = 2 + 2 * config.nLayer();
+        Shape[] shapes = new Shape[n];
+        shapes[0] = new Shape(b, t, config.vocabSize());
+        shapes[1] = new Shape(b, t, config.nEmbd());
+        long s = inputShapes.length > 3 ? inputShapes[3].get(2) + t : t;
+        for (int i = 2; i < n; i++) {
+            shapes[i] = new Shape(b, config.nHead(), s, config.headSize());
+        }
+        return shapes;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        // no child blocks: every parameter is direct and has its shape from the config
+    }
+
+    @Override
+    public String toString() {
+        return "Gpt" + config;
+    }
+}
