@@ -46,7 +46,7 @@ final class ReviewTemplates {
     static final Map<Aspect, List<String>> LINK_SPECIFIC = new EnumMap<>(Map.of(
             Aspect.FOOD, List.of("{v} {a}, with {g} {ing}", "{v} {a} and the {ing} was {a}",
                     "{a}, the {ing} was {v} {a}", "{v} {a}, full of {ing} and {ing}"),
-            Aspect.SERVICE, List.of("{v} {a}, {name} {svps}", "{a} and {svps}",
+            Aspect.SERVICE, List.of("{v} {a}, {name} {svps}", "{a}, our {staff} {svps}",
                     "{v} {a}, especially {name}"),
             Aspect.AMBIENCE, List.of("{v} {a}, we sat {spot}", "{a} and the {detail} was {a}",
                     "{v} {a}, the {detail} was {v} {a}"),
