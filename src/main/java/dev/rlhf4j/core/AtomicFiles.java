@@ -38,6 +38,7 @@ public final class AtomicFiles {
                     out.flush();
                     ch.force(true);
                 }
+                readableByAll(tmp);
                 move(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -50,6 +51,15 @@ public final class AtomicFiles {
     /** Atomically replaces {@code target} with the UTF-8 text {@code content}. */
     public static void writeString(Path target, String content) {
         write(target, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Temporary files are created owner-only (0600); a finished file gets the usual 0644. */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system (Windows): the default permissions apply
+        }
     }
 
     /** Renames {@code from} onto {@code to}, atomically where the file system allows it. */

@@ -64,6 +64,11 @@ public final class Checkpoint {
             Files.createDirectories(parent);
             Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
             try {
+                try {
+                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: default permissions
+                }
                 writeFiles(lm, tmp, info);
                 replaceDirectory(tmp, target);
             } finally {
@@ -104,9 +109,21 @@ public final class Checkpoint {
         Files.writeString(tmp.resolve(MANIFEST), GSON.toJson(manifest) + "\n");
     }
 
+    /**
+     * Swaps {@code fresh} in for {@code target}. Files of the old folder that are not part of a
+     * checkpoint (a training log, notes) are carried over.
+     */
     private static void replaceDirectory(Path fresh, Path target) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
+            try (var files = Files.list(target)) {
+                for (Path f : files.toList()) {
+                    String name = f.getFileName().toString();
+                    if (Files.isRegularFile(f) && !List.of(CONFIG, TOKENIZER, WEIGHTS, MANIFEST).contains(name)) {
+                        Files.copy(f, fresh.resolve(name));
+                    }
+                }
+            }
             old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
             Files.delete(old);
             AtomicFiles.move(target, old);
@@ -164,8 +181,12 @@ public final class Checkpoint {
         }
         try {
             return GSON.fromJson(m, GptConfig.class);
-        } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException(file + ": field 'model': " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new IllegalArgumentException(file + ": field 'model': " + cause.getMessage(), e);
         }
     }
 

@@ -29,9 +29,10 @@ import java.util.Random;
 public final class Pretrainer {
 
     /** Progress callbacks (a progress bar, a live chart). */
+    @FunctionalInterface
     public interface Listener {
         /** After each optimizer step. */
-        default void onStep(int step, int maxSteps, Map<String, Double> metrics) {}
+        void onStep(int step, int maxSteps, Map<String, Double> metrics);
     }
 
     /**

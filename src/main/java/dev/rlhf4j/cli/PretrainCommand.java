@@ -1,0 +1,122 @@
+package dev.rlhf4j.cli;
+
+import dev.rlhf4j.core.Devices;
+import dev.rlhf4j.core.Home;
+import dev.rlhf4j.core.MetricsLog;
+import dev.rlhf4j.core.RunSize;
+import dev.rlhf4j.model.Checkpoint;
+import dev.rlhf4j.model.GptConfig;
+import dev.rlhf4j.model.LanguageModel;
+import dev.rlhf4j.pretrain.Corpus;
+import dev.rlhf4j.pretrain.NgramBaseline;
+import dev.rlhf4j.pretrain.PretrainConfig;
+import dev.rlhf4j.pretrain.Pretrainer;
+import dev.rlhf4j.text.Tokenizer;
+import dev.rlhf4j.text.Tokenizers;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rlhf4j pretrain}: next-token pretraining of a GPT on the review corpus. */
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+        description = {"Pretrain a small GPT on the review corpus (AdamW, warm-up + cosine, global-norm clipping).",
+            "Writes the checkpoint and metrics.csv into --out. Quick mode (RLHF4J_QUICK=1) runs 300 steps."})
+public final class PretrainCommand implements Callable<Integer> {
+
+    @Option(names = "--out", description = "checkpoint folder to write (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("runs", "pretrain");
+
+    @Option(names = "--data", description = "review corpus folder (default: ${DEFAULT-VALUE})")
+    String data = "datasets/reviews";
+
+    @Option(names = "--resume", description = "continue training this checkpoint up to --steps")
+    Path resume;
+
+    @Option(names = "--seed", description = "seed for initialisation and data order (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(names = "--steps", description = "optimizer steps in total (default: 3000, quick mode 300)")
+    Integer steps;
+
+    @Option(names = "--batch-size", description = "windows per step (default: ${DEFAULT-VALUE})")
+    int batchSize = 32;
+
+    @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    float learningRate = 2e-3f;
+
+    @Option(names = "--layers", description = "transformer blocks (default: ${DEFAULT-VALUE})")
+    int layers = 4;
+
+    @Option(names = "--heads", description = "attention heads (default: ${DEFAULT-VALUE})")
+    int heads = 4;
+
+    @Option(names = "--embd", description = "model width (default: ${DEFAULT-VALUE})")
+    int embd = 128;
+
+    @Option(names = "--context", description = "context length in tokens (default: ${DEFAULT-VALUE})")
+    int context = 64;
+
+    @Option(names = "--dropout", description = "dropout while pretraining (default: ${DEFAULT-VALUE})")
+    float dropout = 0.1f;
+
+    @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
+    String device = "auto";
+
+    @Override
+    public Integer call() {
+        Path dataDir = Home.resolve(data);
+        PretrainConfig config = PretrainConfig.defaults().withSeed(seed).withBatchSize(batchSize).withLearningRate(learningRate);
+        if (steps != null) {
+            config = config.withMaxSteps(steps);
+        }
+        LanguageModel lm;
+        int startStep = 0;
+        if (resume != null) {
+            lm = Checkpoint.load(resume, Devices.resolve(device));
+            startStep = Checkpoint.info(resume).has("steps") ? Checkpoint.info(resume).get("steps").getAsInt() : 0;
+            System.out.printf("resuming %s at step %d of %d%n", resume, startStep, config.maxSteps());
+        } else {
+            Tokenizer tokenizer = Tokenizers.load(dataDir.resolve("tokenizer.json"));
+            GptConfig gpt = new GptConfig(tokenizer.vocabSize(), context, layers, heads, embd, dropout,
+                    GptConfig.Activation.GELU, 1e-5f);
+            lm = LanguageModel.create(gpt, tokenizer, Devices.resolve(device), seed);
+        }
+        try (lm) {
+            Corpus corpus = Corpus.load(dataDir, lm.tokenizer());
+            System.out.printf("%s%npretraining on %,d reviews (%s mode), %d steps of %d x %d tokens, on %s%n", lm,
+                    corpus.train().size(), RunSize.label(), config.maxSteps() - startStep, config.batchSize(),
+                    lm.config().contextLength(), Devices.describe(lm.device()));
+            Pretrainer.Result result;
+            try (MetricsLog log = MetricsLog.toCsv(out.resolve("metrics.csv"));
+                    Progress progress = new Progress("pretrain", config.maxSteps())) {
+                result = Pretrainer.run(lm, corpus, config, startStep, log, (step, max, m) -> progress.update(step,
+                        String.format(Locale.ROOT, "loss %.3f", m.get("loss"))));
+            }
+            NgramBaseline ngram = NgramBaseline.fit(corpus.train(), lm.config().vocabSize()).tune(corpus.valid());
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("steps", result.steps());
+            info.put("seed", seed);
+            info.put("batchSize", config.batchSize());
+            info.put("learningRate", config.learningRate());
+            info.put("validPerplexity", round(result.validPerplexity()));
+            info.put("bigramPerplexity", round(ngram.bigramPerplexity(corpus.valid())));
+            info.put("unigramPerplexity", round(ngram.unigramPerplexity(corpus.valid())));
+            info.put("parameters", lm.parameterCount());
+            info.put("mode", RunSize.label());
+            Checkpoint.save(lm, out, info);
+            System.out.printf(Locale.ROOT, "held-out perplexity %.3f (bigram baseline %.3f, unigram %.3f); %.0f tokens/s, %.1f s%n",
+                    result.validPerplexity(), ngram.bigramPerplexity(corpus.valid()), ngram.unigramPerplexity(corpus.valid()),
+                    result.tokensPerSecond(), result.seconds());
+            System.out.println("checkpoint written to " + out);
+        }
+        return 0;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1e4) / 1e4;
+    }
+}
