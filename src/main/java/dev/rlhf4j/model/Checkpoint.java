@@ -258,7 +258,7 @@ public final class Checkpoint {
                     throw new IllegalArgumentException(file + ": parameter '" + e.getKey() + "' is " + src.getDataType()
                             + "; expected float32");
                 }
-                dst.set(src.toByteBuffer());
+                Weights.replace(dst, src);
             }
             if (!byName.isEmpty()) {
                 throw new IllegalArgumentException(file + ": unexpected parameters " + byName.keySet()

@@ -17,8 +17,9 @@ import java.util.Random;
  * values of everything before it; without one it re-runs the whole sequence (same tokens, slower).
  *
  * <p>The next token is drawn on the Java side from the last position's logits with the caller's
- * {@link Random}: temperature, then top-k, then top-p (nucleus), then one draw. So the same seed
- * gives the same text, cached or not.
+ * {@link Random}: temperature, then top-k, then top-p (nucleus), then one draw. Each row draws from
+ * its own stream seeded from the caller's generator, so the same seed gives the same text, cached or
+ * not, and the first rows of a batch of n are the rows of a batch of n−1.
  */
 public final class Sampler {
 
@@ -60,6 +61,10 @@ public final class Sampler {
         for (int r = 0; r < b; r++) {
             out.add(new ArrayList<>());
         }
+        Random[] rowRng = new Random[b]; // one stream per row: row i's text does not depend on the batch size
+        for (int r = 0; r < b; r++) {
+            rowRng[r] = new Random(rng.nextLong());
+        }
         boolean[] finished = new boolean[b];
         int[] nextPos = new int[b];
         for (int r = 0; r < b; r++) {
@@ -100,7 +105,7 @@ public final class Sampler {
                         grid[slot] = pad;
                         continue;
                     }
-                    int token = pick(logits, r * v, v, config, rng);
+                    int token = pick(logits, r * v, v, config, rowRng[r]);
                     out.get(r).add(token);
                     grid[slot] = token;
                     valid[slot] = true;

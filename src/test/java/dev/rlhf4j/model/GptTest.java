@@ -94,4 +94,15 @@ class GptTest {
         }
         assertTrue(total > prompts.size(), "generated something");
     }
+
+    /** Row i's sample does not depend on how many rows are sampled with it. */
+    @Test
+    void rowsAreIndependentOfBatchSize() {
+        int[] p = {1, 7, 8};
+        SamplingConfig c = SamplingConfig.defaults().withMaxNewTokens(12);
+        Generation three = Sampler.generate(lm, List.of(p, p, p), c, new Random(5));
+        Generation two = Sampler.generate(lm, List.of(p, p), c, new Random(5));
+        assertArrayEquals(three.completions().get(0), two.completions().get(0));
+        assertArrayEquals(three.completions().get(1), two.completions().get(1));
+    }
 }
