@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             PipelineCommand.class,
             DataCommand.class,
+            SelectCommand.class,
+            AdaptCommand.class,
             PretrainCommand.class,
             GenerateCommand.class,
             CommandLine.HelpCommand.class

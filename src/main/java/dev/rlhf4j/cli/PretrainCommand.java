@@ -107,6 +107,7 @@ public final class PretrainCommand implements Callable<Integer> {
             info.put("unigramPerplexity", round(ngram.unigramPerplexity(corpus.valid())));
             info.put("parameters", lm.parameterCount());
             info.put("mode", RunSize.label());
+            info.put("command", command(config, lm.config()));
             Checkpoint.save(lm, out, info);
             System.out.printf(Locale.ROOT, "held-out perplexity %.3f (bigram baseline %.3f, unigram %.3f); %.0f tokens/s, %.1f s%n",
                     result.validPerplexity(), ngram.bigramPerplexity(corpus.valid()), ngram.unigramPerplexity(corpus.valid()),
@@ -114,6 +115,14 @@ public final class PretrainCommand implements Callable<Integer> {
             System.out.println("checkpoint written to " + out);
         }
         return 0;
+    }
+
+    /** The command line that reproduces this run (for the checkpoint's record). */
+    private String command(PretrainConfig config, GptConfig gpt) {
+        return String.format(Locale.ROOT, "%s./rlhf4j pretrain --out %s --seed %d --steps %d --batch-size %d --lr %s"
+                + " --layers %d --heads %d --embd %d --context %d --dropout %s",
+                RunSize.isQuick() ? "RLHF4J_QUICK=1 " : "", out, seed, config.maxSteps(), config.batchSize(),
+                config.learningRate(), gpt.nLayer(), gpt.nHead(), gpt.nEmbd(), gpt.contextLength(), gpt.dropout());
     }
 
     private static double round(double v) {

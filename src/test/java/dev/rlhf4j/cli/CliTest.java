@@ -34,12 +34,12 @@ class CliTest {
 
     @Test
     void everyCommandHasHelpAndSeed() {
-        for (String cmd : List.of("pipeline", "data", "pretrain", "generate")) {
+        for (String cmd : List.of("pipeline", "data", "select", "adapt", "pretrain", "generate")) {
             String[] r = run(cmd, "--help");
             assertEquals("0", r[0], cmd + " --help");
             assertTrue(r[1].contains("--seed"), cmd + " has --seed:\n" + r[1]);
         }
-        for (String cmd : List.of("pipeline", "data", "pretrain")) {
+        for (String cmd : List.of("pipeline", "data", "select", "adapt", "pretrain")) {
             assertTrue(run(cmd, "--help")[1].contains("--out"), cmd + " has --out");
         }
     }

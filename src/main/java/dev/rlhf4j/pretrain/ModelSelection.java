@@ -1,0 +1,171 @@
+package dev.rlhf4j.pretrain;
+
+import ai.djl.Device;
+import dev.rlhf4j.model.Generation;
+import dev.rlhf4j.model.LanguageModel;
+import dev.rlhf4j.model.Sampler;
+import dev.rlhf4j.model.SamplingConfig;
+import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.text.Tokenizer;
+import dev.rlhf4j.text.Tokenizers;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Stage 1: choose a pretrained model. Every candidate is measured the same way on the same
+ * held-out data — perplexity on the held-out reviews (next to unigram and bigram baselines),
+ * parameter count, sampling speed, and probes of its samples on held-out prompts — and one rule
+ * picks the model: <b>the lowest held-out perplexity among the models that sample at least
+ * {@code minTokensPerSecond} tokens per second</b> (the compute budget of a live RLHF loop on a CPU).
+ */
+public final class ModelSelection {
+
+    /** One measured candidate. */
+    public record Row(String name, long parameters, double perplexity, double recordedPerplexity, double tokensPerSecond,
+            SampleProbes probes, List<String> samples) {}
+
+    /**
+     * What {@link #evaluate} found.
+     *
+     * @param rows the candidates, smallest first
+     * @param unigramPerplexity the unigram baseline on the same tokens
+     * @param bigramPerplexity the bigram baseline on the same tokens
+     * @param minTokensPerSecond the budget of the rule
+     * @param choice the chosen candidate's name (null when none fits the budget)
+     * @param reason the rule and the numbers behind the choice, in words
+     */
+    public record Report(List<Row> rows, double unigramPerplexity, double bigramPerplexity, double minTokensPerSecond,
+            String choice, String reason) {
+
+        /** Candidates and baselines as one table. */
+        public Table table() {
+            Table t = Table.create("model selection",
+                    StringColumn.create("model"), LongColumn.create("parameters"), DoubleColumn.create("perplexity"),
+                    DoubleColumn.create("recorded_perplexity"), DoubleColumn.create("tokens_per_s"), DoubleColumn.create("distinct_1"),
+                    DoubleColumn.create("distinct_2"), DoubleColumn.create("repetition"),
+                    DoubleColumn.create("clean_ending"), DoubleColumn.create("on_aspect"));
+            for (Row r : rows) {
+                t.stringColumn("model").append(r.name());
+                t.longColumn("parameters").append(r.parameters());
+                t.doubleColumn("perplexity").append(round(r.perplexity()));
+                t.doubleColumn("recorded_perplexity").append(round(r.recordedPerplexity()));
+                t.doubleColumn("tokens_per_s").append(Math.round(r.tokensPerSecond()));
+                t.doubleColumn("distinct_1").append(round(r.probes().distinct1()));
+                t.doubleColumn("distinct_2").append(round(r.probes().distinct2()));
+                t.doubleColumn("repetition").append(round(r.probes().repetition()));
+                t.doubleColumn("clean_ending").append(round(r.probes().cleanEnding()));
+                t.doubleColumn("on_aspect").append(round(r.probes().onAspect()));
+            }
+            for (String[] b : new String[][] {{"bigram baseline", "" + bigramPerplexity}, {"unigram baseline", "" + unigramPerplexity}}) {
+                t.stringColumn("model").append(b[0]);
+                t.longColumn("parameters").appendMissing();
+                t.doubleColumn("perplexity").append(round(Double.parseDouble(b[1])));
+                for (String c : List.of("recorded_perplexity", "tokens_per_s", "distinct_1", "distinct_2", "repetition", "clean_ending", "on_aspect")) {
+                    t.doubleColumn(c).appendMissing();
+                }
+            }
+            return t;
+        }
+
+        /** Held-out perplexity against parameter count (log scale), with the bigram baseline. */
+        public XYChart perplexityChart() {
+            XYChart c = chart("Held-out perplexity vs size", "perplexity");
+            c.addSeries("candidates", params(), rows.stream().mapToDouble(Row::perplexity).toArray());
+            double[] x = params();
+            c.addSeries("bigram baseline", new double[] {x[0], x[x.length - 1]},
+                    new double[] {bigramPerplexity, bigramPerplexity}).setMarker(SeriesMarkers.NONE);
+            return c;
+        }
+
+        /** Sampling speed against parameter count (log scale), with the budget line. */
+        public XYChart speedChart() {
+            XYChart c = chart("Sampling speed vs size", "tokens / s");
+            c.addSeries("candidates", params(), rows.stream().mapToDouble(Row::tokensPerSecond).toArray());
+            double[] x = params();
+            c.addSeries("budget", new double[] {x[0], x[x.length - 1]},
+                    new double[] {minTokensPerSecond, minTokensPerSecond}).setMarker(SeriesMarkers.NONE);
+            return c;
+        }
+
+        private double[] params() {
+            return rows.stream().mapToDouble(r -> r.parameters()).toArray();
+        }
+
+        private static XYChart chart(String title, String y) {
+            XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle("parameters").yAxisTitle(y).build();
+            c.getStyler().setXAxisLogarithmic(true);
+            c.getStyler().setLegendVisible(true);
+            return c;
+        }
+    }
+
+    private ModelSelection() {}
+
+    /**
+     * Measures every candidate.
+     *
+     * @param candidates the models to compare
+     * @param dataDir the review corpus ({@code valid.txt}, {@code train.txt}, {@code tokenizer.json})
+     * @param prompts held-out prompts to sample (one sample each)
+     * @param minTokensPerSecond the rule's budget
+     * @param seed sampling seed
+     */
+    public static Report evaluate(List<ModelCatalog.Candidate> candidates, Path dataDir, List<Prompt> prompts,
+            double minTokensPerSecond, long seed, Device device) {
+        if (candidates.isEmpty()) {
+            throw new IllegalArgumentException("model selection: no candidates");
+        }
+        Tokenizer reviewTokens = Tokenizers.load(dataDir.resolve("tokenizer.json"));
+        Corpus words = Corpus.load(dataDir, reviewTokens);
+        NgramBaseline ngram = NgramBaseline.fit(words.train(), reviewTokens.vocabSize()).tune(words.valid());
+        List<Row> rows = new ArrayList<>();
+        for (ModelCatalog.Candidate c : candidates) {
+            try (LanguageModel lm = c.load(device)) {
+                List<int[]> valid = Corpus.encode(dataDir.resolve("valid.txt"), lm.tokenizer());
+                double ppl = Perplexity.of(lm, valid);
+                List<int[]> ids = new ArrayList<>();
+                for (Prompt p : prompts) {
+                    ids.add(lm.encodePrompt(p.text()));
+                }
+                SamplingConfig sampling = SamplingConfig.defaults().withMaxNewTokens(40);
+                Sampler.generate(lm, ids.subList(0, Math.min(4, ids.size())), sampling.withMaxNewTokens(8), new Random(seed));
+                long t0 = System.nanoTime();
+                Generation g = Sampler.generate(lm, ids, sampling, new Random(seed));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                List<String> texts = g.texts(lm.tokenizer());
+                SampleProbes probes = SampleProbes.of(prompts, texts, g.finished(), g.completionTexts(lm.tokenizer()));
+                rows.add(new Row(c.name(), c.parameters(), ppl, c.recordedPerplexity(), g.newTokens() / seconds, probes,
+                        texts.subList(0, Math.min(3, texts.size()))));
+            }
+        }
+        Row best = null;
+        for (Row r : rows) {
+            if (r.tokensPerSecond() >= minTokensPerSecond && (best == null || r.perplexity() < best.perplexity())) {
+                best = r;
+            }
+        }
+        String rule = String.format(Locale.ROOT,
+                "rule: the lowest held-out perplexity among models sampling at least %.0f tokens/s", minTokensPerSecond);
+        String reason = best == null
+                ? rule + " — no candidate is fast enough; lower the budget or add a smaller model"
+                : String.format(Locale.ROOT, "%s — %s: perplexity %.3f (bigram baseline %.3f), %,.0f tokens/s, %,d parameters",
+                        rule, best.name(), best.perplexity(), ngram.bigramPerplexity(words.valid()), best.tokensPerSecond(),
+                        best.parameters());
+        return new Report(rows, ngram.unigramPerplexity(words.valid()), ngram.bigramPerplexity(words.valid()),
+                minTokensPerSecond, best == null ? null : best.name(), reason);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

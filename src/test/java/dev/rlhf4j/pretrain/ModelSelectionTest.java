@@ -1,0 +1,75 @@
+package dev.rlhf4j.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import dev.rlhf4j.model.LanguageModel;
+import dev.rlhf4j.text.Aspect;
+import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.text.ReviewWorld;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+class ModelSelectionTest {
+
+    static final Path DATA = Path.of("datasets", "reviews");
+
+    /**
+     * Every bundled checkpoint reproduces its recorded held-out perplexity within 1% and beats the
+     * bigram baseline; the report picks one by its rule and its charts carry the measured numbers.
+     */
+    @Test
+    void bundledModelsReproduceTheirRecordsAndBeatTheBigram() {
+        List<ModelCatalog.Candidate> candidates = ModelCatalog.bundled();
+        assertTrue(candidates.size() >= 1, "bundled candidates");
+        List<Prompt> prompts = ReviewWorld.readPrompts(DATA.resolve("prompts.csv")).stream().filter(Prompt::heldOut)
+                .limit(8).toList();
+        ModelSelection.Report report = ModelSelection.evaluate(candidates, DATA, prompts, 0, 1, Device.cpu());
+        for (ModelSelection.Row r : report.rows()) {
+            double rel = Math.abs(r.perplexity() - r.recordedPerplexity()) / r.recordedPerplexity();
+            assertTrue(rel < 0.01, r.name() + ": measured " + r.perplexity() + " recorded " + r.recordedPerplexity());
+            assertTrue(r.perplexity() < report.bigramPerplexity(), r.name() + " beats the bigram baseline");
+            assertTrue(r.probes().onAspect() > 0 && r.probes().distinct1() > 0, r.name() + " probes");
+        }
+        assertNotNull(report.choice());
+        ModelSelection.Row best = report.rows().stream().min((a, b) -> Double.compare(a.perplexity(), b.perplexity())).get();
+        assertEquals(best.name(), report.choice(), "with no speed budget the rule picks the lowest perplexity");
+        assertTrue(report.reason().contains("rule:"), report.reason());
+        Table t = report.table();
+        assertEquals(candidates.size() + 2, t.rowCount());
+        double[] chartY = report.perplexityChart().getSeriesMap().get("candidates").getYData();
+        assertEquals(report.rows().get(0).perplexity(), chartY[0], 1e-12);
+    }
+
+    @Test
+    void aFolderThatIsNoModelIsExplained(@TempDir Path tmp) throws IOException {
+        var e = assertThrows(IllegalArgumentException.class, () -> ModelCatalog.of(tmp));
+        assertTrue(e.getMessage().contains("manifest.json") && e.getMessage().contains("config.json"), e.getMessage());
+        Files.writeString(tmp.resolve("config.json"), "{}");
+        Files.writeString(tmp.resolve("tokenizer.json"), "{}");
+        e = assertThrows(IllegalArgumentException.class, () -> ModelCatalog.of(tmp));
+        assertTrue(e.getMessage().contains("model.safetensors is missing"), e.getMessage());
+    }
+
+    /** Fine-tuning on one aspect lowers held-out perplexity on that aspect. */
+    @Test
+    void domainAdaptationHelpsItsSlice() {
+        ModelCatalog.Candidate small = ModelCatalog.bundled().stream().filter(c -> c.name().equals("small")).findFirst()
+                .orElseThrow();
+        try (LanguageModel lm = small.load(Device.cpu())) {
+            DomainAdaptation.Result r = DomainAdaptation.run(lm, DATA, Aspect.PRICE, DomainAdaptation.recipe(30, 1));
+            System.out.printf("adaptation to price: slice %.3f -> %.3f, rest %.3f -> %.3f%n", r.sliceBefore(),
+                    r.sliceAfter(), r.restBefore(), r.restAfter());
+            assertTrue(r.sliceAfter() < r.sliceBefore(), "slice perplexity should fall");
+            assertEquals(30, r.metrics().size());
+        }
+    }
+}
