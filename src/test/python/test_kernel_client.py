@@ -67,6 +67,16 @@ class KernelClientTest(unittest.TestCase):
         self.assertIn("1042.5", html)
         self.assertIn("tuned", cell.result("text/plain"))
 
+    def test_records_show_as_tables(self):
+        cell = self.run_cell(
+            "record Ranking(String prompt, int best, double margin) {}\n"
+            'List.of(new Ranking("the pasta was", 2, 0.5), new Ranking("our server", 1, 1.25))')
+        self.assertOk(cell)
+        html = cell.result("text/html")
+        self.assertIsNotNone(html, cell.outputs)
+        self.assertIn("<caption>Ranking</caption>", html)
+        self.assertIn("<td>our server</td>", html)
+
     def test_stdin_line_reaches_the_cell(self):
         cell = self.run_cell(
             "Scanner scanner = new Scanner(System.in);\n"

@@ -3,6 +3,7 @@ package dev.rlhf4j.kernel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,9 @@ import tech.tablesaw.columns.Column;
  *
  * <p>Built in: an XChart chart (any {@link Chart}) as a PNG image; a {@code BufferedImage} (any
  * {@code RenderedImage}) as PNG; a Tablesaw {@link Table} or {@link Column} as an HTML table with a
- * text version; a {@link CharSequence} as text. Anything else shows as {@code toString()}.
+ * text version; a record, or a list of records of one type, as a table ({@link RecordTables}) —
+ * which is how the library's results and configs show; a {@link CharSequence} as text. Anything
+ * else shows as {@code toString()}.
  *
  * <p>Other types hook in with a <em>view</em>: a function that turns the value into something
  * shown already (a table, a chart, an image, or {@link DisplayData} such as {@link #html(String)}).
@@ -106,10 +109,17 @@ public final class Renderers {
                     ctx.renderIfRequested(MIMEType.TEXT_HTML, () -> tableHtml(table));
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> tableText(table));
                 });
+        registerDefaultViews();
         installed = renderer;
         HOOKED.clear();
         HOOKED.addAll(VIEWS.keySet());
         VIEWS.keySet().forEach(type -> hook(renderer, type));
+    }
+
+    /** Records and lists of records as tables, unless a notebook registered its own views. */
+    private static void registerDefaultViews() {
+        VIEWS.putIfAbsent(Record.class, r -> RecordTables.of((Record) r));
+        VIEWS.putIfAbsent(Collection.class, c -> RecordTables.ofCollection((Collection<?>) c));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

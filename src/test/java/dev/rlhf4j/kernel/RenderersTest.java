@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
@@ -91,6 +92,30 @@ class RenderersTest {
 
         Renderers.register(Wrapped.class, w -> Renderers.html("<b>" + w.text() + "</b>"));
         assertEquals("<b>hi</b>", renderer.render(new Wrapped("hi")).getData(MIMEType.TEXT_HTML), "the later view replaces the earlier");
+    }
+
+    record Sample(String text, double reward, int tokens, boolean finished, int[] ids) {}
+
+    @Test
+    void recordsAndListsOfRecordsAreTables() {
+        var renderer = Renderers.newRenderer();
+        List<Sample> samples = List.of(new Sample("great pasta", 0.75, 3, true, new int[] {4, 5}), new Sample("meh", -0.5, 1, false, new int[0]));
+        String html = (String) renderer.render(samples).getData(MIMEType.TEXT_HTML);
+        assertTrue(html.contains("<caption>Sample</caption>"), html);
+        assertTrue(html.contains("<th title=\"STRING\">text</th><th title=\"DOUBLE\">reward</th><th title=\"INTEGER\">tokens</th>"
+                + "<th title=\"BOOLEAN\">finished</th><th title=\"STRING\">ids</th>"), html);
+        assertTrue(html.contains("<td>great pasta</td><td style=\"text-align:right\">0.75</td>"), html);
+        assertTrue(html.contains("<td>[4, 5]</td>"), html);
+
+        String one = (String) renderer.render(samples.get(1)).getData(MIMEType.TEXT_HTML);
+        assertTrue(one.contains("<tr><th>1</th><td>reward</td><td>-0.5</td></tr>"), one);
+
+        assertEquals(null, renderer.render(List.of(1, 2)).getData(MIMEType.TEXT_HTML), "a list of numbers stays text");
+        assertEquals(null, renderer.render(List.of()).getData(MIMEType.TEXT_HTML));
+        Table t = RecordTables.of(samples).sortDescendingOn("reward");
+        assertEquals("great pasta", t.stringColumn("text").get(0));
+        assertEquals("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, ... (30)]",
+                RecordTables.text(IntStream.range(0, 30).toArray()));
     }
 
     @Test
