@@ -88,7 +88,7 @@ final class MavenArtifacts {
     /** Runs Maven; null on success, else the end of its output. */
     private static String run(List<String> mvn, Path dir, Path out, boolean offline) throws IOException {
         List<String> cmd = new ArrayList<>(mvn);
-        cmd.addAll(List.of("-B", "-q", "-f", dir.resolve("pom.xml").toString(), BUILD_CLASSPATH,
+        cmd.addAll(List.of("-B", "-q", "-Dstyle.color=never", "-f", dir.resolve("pom.xml").toString(), BUILD_CLASSPATH,
                 "-Dmdep.outputFile=" + out, "-Dmdep.includeScope=runtime"));
         if (offline) {
             cmd.add("-o");
@@ -109,8 +109,12 @@ final class MavenArtifacts {
         if (p.exitValue() == 0 && Files.exists(out)) {
             return null;
         }
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                .map(line -> line.replaceAll("\u001b\\[[0-9;]*m", "").strip())
+                .filter(line -> !line.isEmpty() && !line.equals("[ERROR]") && !line.contains("-e switch")
+                        && !line.contains("-X switch") && !line.contains("[Help 1]") && !line.contains("For more information"))
+                .toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
     }
 
     /** Splits Maven's classpath into jars to add and jars whose artifact the kernel has. */

@@ -3,6 +3,7 @@ package dev.rlhf4j.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,6 +89,19 @@ class MagicsTest {
         assertEquals("tablesaw-core", MavenArtifacts.artifactOf("/x/tablesaw-core-0.44.4.jar"));
         assertEquals("pytorch-native-cpu", MavenArtifacts.artifactOf("lib/pytorch-native-cpu-2.7.1-linux-x86_64.jar"));
         assertEquals("classes", MavenArtifacts.artifactOf("target/classes"));
+    }
+
+    @Test
+    void mavenFindsArtifactsInTheLocalRepository() {
+        Path repo = Path.of(System.getProperty("user.home"), ".m2/repository");
+        boolean mvnOnPath = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "mvn")));
+        assumeTrue(mvnOnPath && Files.isDirectory(repo.resolve("org/apache/maven/plugins/maven-dependency-plugin/3.8.1"))
+                && Files.isDirectory(repo.resolve("org/apache/commons/commons-math3/3.6.1")),
+                "skipped: needs mvn on the PATH and the dependency plugin 3.8.1 and commons-math3 in ~/.m2");
+        MavenArtifacts.Resolution r = MavenArtifacts.resolve(List.of("org.apache.commons:commons-math3:3.6.1"));
+        assertEquals(List.of(), r.added(), "commons-math3 (a Tablesaw dependency) is on the classpath already");
+        assertEquals("commons-math3-3.6.1.jar", r.skipped().get(0).getFileName().toString());
     }
 
     /** Compiles {@code source} and packs it into {@code dir/NAME.jar}. */
