@@ -17,6 +17,7 @@ class Rlhf4jKernelSuite(jupyter_kernel_test.KernelTests):
     completion_samples = [
         {"text": "System.out.printl", "matches": {"println("}},
         {"text": "int total = 3;\nMath.ab", "matches": {"abs(", "absExact("}},
+        {"text": "%ja", "matches": {"jars"}},
     ]
     complete_code_samples = ["1 + 2", "int x = 1;", 'System.out.println("x");', "%jars lib/*.jar"]
     incomplete_code_samples = ["for (int i = 0; i < 3; i++) {", "System.out.println(", "int f() {"]

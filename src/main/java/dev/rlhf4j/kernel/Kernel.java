@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -54,6 +56,8 @@ public final class Kernel extends BaseKernel {
 
     /** The kernel's name in kernelspecs and in {@code kernel_info}. */
     public static final String NAME = "rlhf4j";
+
+    private static final Pattern MAGIC_PREFIX = Pattern.compile("\\s*%(\\w*)");
 
     private final KernelIO kernelIO;
     private final CompletableFuture<JavaShell> shell;
@@ -244,6 +248,12 @@ public final class Kernel extends BaseKernel {
 
     @Override
     public ReplacementOptions complete(String code, int at) {
+        Matcher magic = MAGIC_PREFIX.matcher(code.substring(code.lastIndexOf('\n', at - 1) + 1, at));
+        if (magic.matches()) {
+            String typed = magic.group(1);
+            List<String> names = magicsRegistry.getLineMagicNames().stream().filter(n -> n.startsWith(typed)).sorted().toList();
+            return new ReplacementOptions(names, at - typed.length(), at);
+        }
         JavaShell.Completion c = shell().complete(code, at);
         return new ReplacementOptions(c.matches(), c.start(), c.end());
     }
