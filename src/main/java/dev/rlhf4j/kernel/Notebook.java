@@ -31,7 +31,7 @@ public final class Notebook {
     /** {@code value} rendered as the given MIME types (e.g. {@code "text/html"}), plus text. */
     public static DisplayData render(Object value, String... mimeTypes) {
         Kernel k = Kernel.current();
-        return (k != null ? k.getRenderer() : Renderers.newRenderer()).renderAs(value, mimeTypes);
+        return (k != null ? k.getRenderer() : Renderers.current()).renderAs(value, mimeTypes);
     }
 
     /** Shows {@code value} below the cell now; returns the id for {@link #updateDisplay}. */

@@ -74,8 +74,13 @@ public final class Renderers {
 
     /** What the kernel would publish for {@code value}: its MIME types and data. */
     public static DisplayData render(Object value) {
+        return current().render(value);
+    }
+
+    /** The kernel's renderer, or (outside a kernel) one made once with the built-ins. */
+    static Renderer current() {
         Renderer r = installed;
-        return (r != null ? r : newRenderer()).render(value);
+        return r != null ? r : newRenderer();
     }
 
     /** A renderer with every built-in and every registered view (what the kernel uses). */
