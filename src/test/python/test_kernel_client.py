@@ -188,6 +188,16 @@ class KernelClientTest(unittest.TestCase):
         cell = self.run_cell('System.getProperty("java.awt.headless")')
         self.assertEqual(cell.result(), "true")
 
+    def test_bundled_model_generates_in_a_cell(self):
+        cell = self.run_cell(
+            'LanguageModel lm = Checkpoint.load(Home.resolve("datasets/pretrained/small"), Devices.resolve("cpu"));\n'
+            'Generation g = Sampler.generate(lm, List.of(lm.encodePrompt("the pasta was")),\n'
+            "    new SamplingConfig(1.0f, 0, 1.0f, 12, true), new Random(1));\n"
+            "g.texts(lm.tokenizer()).get(0)", timeout=120)
+        self.assertOk(cell)
+        self.assertTrue(cell.result().startswith("the pasta was"), cell.result())
+        self.assertOk(self.run_cell("lm.close();"))
+
     def test_magics(self):
         cell = self.run_cell("%classpath")
         self.assertOk(cell)
