@@ -1,0 +1,240 @@
+package dev.rlhf4j.kernel;
+
+import com.google.gson.GsonBuilder;
+import dev.rlhf4j.core.AtomicFiles;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The kernelspec Jupyter uses to start this kernel: a folder {@code kernels/NAME/} in a Jupyter
+ * data directory holding {@code kernel.json} ({@code argv}, display name, language,
+ * {@code interrupt_mode: message}). Written by {@code rlhf4j kernel install} without Python.
+ *
+ * <p><b>Memory.</b> The defaults fit a Binder container (about 2 GB for everything): a 700 MB Java
+ * heap ({@code -Xmx700m}) leaves the rest for PyTorch's native tensors and libtorch itself (a few
+ * hundred MB for the bundled model), JShell's compiler, class metadata (capped at 256 MB: every
+ * snippet is a class) and the Jupyter server. The serial collector has the smallest footprint on
+ * one or two cores. On a bigger machine pass {@code --heap 4g}.
+ *
+ * @param name the kernel's folder name and Jupyter's kernel name ({@code rlhf4j})
+ * @param displayName what the notebook's kernel menu shows
+ * @param java the {@code java} executable
+ * @param classpath absolute classpath entries (the jar and {@code lib/*}, or classes and jars)
+ * @param jvmOptions JVM options before the main class
+ * @param env environment variables Jupyter sets for the kernel
+ */
+public record KernelSpec(String name, String displayName, Path java, List<String> classpath,
+        List<String> jvmOptions, Map<String, String> env) {
+
+    /** The kernel's name (its folder under {@code kernels/}). */
+    public static final String DEFAULT_NAME = Kernel.NAME;
+    /** Shown in Jupyter's kernel menu. */
+    public static final String DEFAULT_DISPLAY_NAME = "Java (rlhf4j)";
+    /** Heap for a 2 GB container (see the class comment). */
+    public static final String DEFAULT_HEAP = "700m";
+
+    private static final Pattern KERNEL_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
+
+    public KernelSpec {
+        if (name == null || !KERNEL_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("kernel name: expected letters, digits, '.', '_' or '-', found '" + name + "'");
+        }
+        if (classpath == null || classpath.isEmpty()) {
+            throw new IllegalArgumentException("kernel classpath: expected at least one entry, found none");
+        }
+        classpath = List.copyOf(classpath);
+        jvmOptions = List.copyOf(jvmOptions);
+        env = Map.copyOf(env);
+    }
+
+    /** JVM options for a heap of {@code heap} (e.g. {@code 700m}), see the class comment. */
+    public static List<String> jvmOptions(String heap) {
+        if (heap == null || !HEAP.matcher(heap).matches()) {
+            throw new IllegalArgumentException("heap: expected a size such as 700m or 2g, found '" + heap + "'");
+        }
+        return List.of("-Xms64m", "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=256m",
+                "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8");
+    }
+
+    /**
+     * The spec for this installation: this JVM's {@code java}, the classpath this code runs from
+     * (the built jar and its {@code lib/*}, or the classes and jars of a development run), the
+     * default JVM options and, where known, the project folder as {@code rlhf4j.home}.
+     */
+    public static KernelSpec defaults() {
+        List<String> options = new ArrayList<>(jvmOptions(DEFAULT_HEAP));
+        Path home = projectHome();
+        if (home != null) {
+            options.add("-Drlhf4j.home=" + home);
+        }
+        return new KernelSpec(DEFAULT_NAME, DEFAULT_DISPLAY_NAME, currentJava(), installationClasspath(), options, Map.of());
+    }
+
+    public KernelSpec withName(String name) {
+        return new KernelSpec(name, displayName, java, classpath, jvmOptions, env);
+    }
+
+    public KernelSpec withDisplayName(String displayName) {
+        return new KernelSpec(name, displayName, java, classpath, jvmOptions, env);
+    }
+
+    public KernelSpec withClasspath(List<String> classpath) {
+        return new KernelSpec(name, displayName, java, classpath, jvmOptions, env);
+    }
+
+    public KernelSpec withJvmOptions(List<String> jvmOptions) {
+        return new KernelSpec(name, displayName, java, classpath, jvmOptions, env);
+    }
+
+    public KernelSpec withEnv(Map<String, String> env) {
+        return new KernelSpec(name, displayName, java, classpath, jvmOptions, env);
+    }
+
+    /** The command Jupyter runs; it replaces {@code {connection_file}}. */
+    public List<String> argv() {
+        List<String> argv = new ArrayList<>();
+        argv.add(java.toString());
+        argv.addAll(jvmOptions);
+        argv.add("-cp");
+        argv.add(String.join(File.pathSeparator, classpath));
+        argv.add(Kernel.class.getName());
+        argv.add("{connection_file}");
+        return argv;
+    }
+
+    /** The {@code kernel.json} text. */
+    public String toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("argv", argv());
+        json.put("display_name", displayName);
+        json.put("language", "java");
+        json.put("interrupt_mode", "message");
+        json.put("env", env);
+        json.put("metadata", Map.of("debugger", false));
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json) + "\n";
+    }
+
+    /**
+     * Writes {@code DATA_DIR/kernels/NAME/kernel.json}, replacing an earlier one; returns the
+     * kernel's folder.
+     */
+    public Path installInto(Path dataDir) {
+        Path dir = kernelDir(dataDir, name);
+        try {
+            Files.createDirectories(dir);
+            AtomicFiles.writeString(dir.resolve("kernel.json"), toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the kernelspec in " + dir + ": " + e.getMessage(), e);
+        }
+        return dir;
+    }
+
+    /** Removes {@code DATA_DIR/kernels/NAME}; false when there was nothing to remove. */
+    public static boolean uninstall(Path dataDir, String name) {
+        Path dir = kernelDir(dataDir, name);
+        if (!Files.exists(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove the kernelspec " + dir + ": " + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    /** {@code DATA_DIR/kernels/NAME}. */
+    public static Path kernelDir(Path dataDir, String name) {
+        return dataDir.resolve("kernels").resolve(name);
+    }
+
+    /**
+     * The user's Jupyter data directory, as Jupyter finds it: {@code JUPYTER_DATA_DIR} if set, else
+     * {@code ~/.local/share/jupyter} on Linux ({@code $XDG_DATA_HOME/jupyter} if that is set),
+     * {@code ~/Library/Jupyter} on macOS, {@code %APPDATA%\jupyter} on Windows.
+     */
+    public static Path userDataDir(Map<String, String> environment) {
+        String explicit = environment.get("JUPYTER_DATA_DIR");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        Path userHome = Path.of(System.getProperty("user.home"));
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (os.startsWith("windows")) {
+            String appData = environment.get("APPDATA");
+            return (appData != null ? Path.of(appData) : userHome.resolve("AppData").resolve("Roaming")).resolve("jupyter");
+        }
+        if (os.startsWith("mac")) {
+            return userHome.resolve("Library").resolve("Jupyter");
+        }
+        String xdg = environment.get("XDG_DATA_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : userHome.resolve(".local").resolve("share")).resolve("jupyter");
+    }
+
+    /** The Jupyter data directory of an environment prefix: {@code PREFIX/share/jupyter}. */
+    public static Path prefixDataDir(Path prefix) {
+        return prefix.toAbsolutePath().normalize().resolve("share").resolve("jupyter");
+    }
+
+    /** The {@code java} executable of the running JVM. */
+    static Path currentJava() {
+        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+        return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java");
+    }
+
+    /** The jar and {@code lib/*} when running from the built jar; else this JVM's classpath. */
+    static List<String> installationClasspath() {
+        Path code = codeLocation();
+        if (code != null && code.toString().endsWith(".jar")) {
+            Path lib = code.getParent().resolve("lib");
+            return Files.isDirectory(lib) ? List.of(code.toString(), lib + File.separator + "*") : List.of(code.toString());
+        }
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.isBlank() && Files.exists(Path.of(entry))) {
+                entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
+            }
+        }
+        return entries;
+    }
+
+    /** The project folder: {@code rlhf4j.home}, or the folder above {@code target/}, if it has datasets. */
+    static Path projectHome() {
+        String property = System.getProperty("rlhf4j.home");
+        if (property != null && Files.isDirectory(Path.of(property))) {
+            return Path.of(property).toAbsolutePath().normalize();
+        }
+        Path code = codeLocation();
+        if (code != null && code.getParent() != null && code.getParent().getParent() != null) {
+            Path home = code.getParent().getParent();
+            if (Files.isDirectory(home.resolve("datasets"))) {
+                return home;
+            }
+        }
+        return null;
+    }
+
+    private static Path codeLocation() {
+        try {
+            var source = KernelSpec.class.getProtectionDomain().getCodeSource();
+            return source == null ? null : Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+        } catch (URISyntaxException | SecurityException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.rlhf4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kernel tested for real, through Jupyter's own Python client: the community's
+ * {@code jupyter_kernel_test} suite, client-level behaviour (rendering, stdin, interrupts, errors,
+ * state) and {@code binder/postBuild}. Scripts live in {@code src/test/python}; they run with
+ * Debian's {@code /usr/bin/python3} (packages {@code jupyter-client python3-jupyter-kernel-test
+ * python3-nbclient}).
+ *
+ * <p>The kernel is installed into a temporary prefix with this test's classpath (the compiled
+ * classes and the dependency jars; there is no jar yet during {@code mvn test}).
+ */
+class JupyterKernelTest {
+
+    static final String PYTHON = "/usr/bin/python3";
+    static final Path SCRIPTS = Path.of("src/test/python").toAbsolutePath();
+
+    @TempDir
+    static Path tmp;
+
+    static Path jupyterPath;
+
+    @BeforeAll
+    static void installKernel() throws Exception {
+        assumeTrue(pythonHasJupyter(), "skipped: " + PYTHON + " lacks jupyter_client, jupyter_kernel_test or nbclient"
+                + " (Debian: apt-get install jupyter-client python3-jupyter-kernel-test python3-nbclient)");
+        List<String> classpath = List.of(System.getProperty("java.class.path").split(File.pathSeparator));
+        KernelSpec spec = KernelSpec.defaults().withClasspath(classpath.stream()
+                .map(p -> Path.of(p).toAbsolutePath().toString()).toList());
+        Path dataDir = KernelSpec.prefixDataDir(tmp.resolve("prefix"));
+        spec.installInto(dataDir);
+        jupyterPath = dataDir;
+    }
+
+    @Test
+    void communityKernelTestSuite() throws Exception {
+        runPython(Map.of(), "-m", "unittest", "-v", "test_kernel_suite");
+    }
+
+    @Test
+    void notebookBehaviourThroughJupyterClient() throws Exception {
+        runPython(Map.of(), "-m", "unittest", "-v", "test_kernel_client");
+    }
+
+    @Test
+    void binderPostBuildInstallsAWorkingKernel() throws Exception {
+        Path repo = Path.of("").toAbsolutePath();
+        runPython(Map.of(
+                        "RLHF4J_REPO", repo.toString(),
+                        "RLHF4J_NO_BUILD", "1",
+                        "RLHF4J_CLASSPATH", System.getProperty("java.class.path")),
+                "-m", "unittest", "-v", "test_binder");
+    }
+
+    static boolean pythonHasJupyter() throws InterruptedException {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder(PYTHON, "-c", "import jupyter_client, jupyter_kernel_test, nbclient")
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Runs the Python tests, echoing their output; fails with the output's end when they fail. */
+    static void runPython(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(PYTHON);
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(SCRIPTS.toFile()).redirectErrorStream(true);
+        pb.environment().put("JUPYTER_PATH", jupyterPath.toString());
+        pb.environment().put("JUPYTER_DATA_DIR", tmp.resolve("data").toString());
+        pb.environment().put("JUPYTER_RUNTIME_DIR", tmp.resolve("runtime").toString());
+        pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+        pb.environment().put("RLHF4J_KERNEL_NAME", KernelSpec.DEFAULT_NAME);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        StringBuilder output = new StringBuilder();
+        Thread echo = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    System.out.println("[python] " + line);
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        echo.start();
+        boolean finished = p.waitFor(6, TimeUnit.MINUTES);
+        if (!finished) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        echo.join(10_000);
+        String tail = output.length() > 6000 ? output.substring(output.length() - 6000) : output.toString();
+        assertTrue(finished, () -> "python " + String.join(" ", args) + " did not finish in 6 minutes:\n" + tail);
+        assertEquals(0, p.exitValue(), () -> "python " + String.join(" ", args) + " failed:\n" + tail);
+    }
+}
