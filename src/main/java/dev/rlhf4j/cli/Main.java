@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             AdaptCommand.class,
             PretrainCommand.class,
             GenerateCommand.class,
+            KernelCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
