@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             PretrainCommand.class,
             GenerateCommand.class,
             KernelCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

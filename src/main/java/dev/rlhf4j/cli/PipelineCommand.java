@@ -9,6 +9,8 @@ import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.SamplingConfig;
+import dev.rlhf4j.pretrain.ModelCatalog;
+import dev.rlhf4j.pretrain.ModelSelection;
 import dev.rlhf4j.text.Prompt;
 import dev.rlhf4j.text.ReviewWorld;
 import java.nio.file.Files;
@@ -22,8 +24,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code rlhf4j pipeline}: the main job on the bundled defaults. Today: stage 1 (use the bundled
- * pretrained model, or pretrain one when it is missing) and samples on held-out prompts. The later
+ * {@code rlhf4j pipeline}: the main job on the bundled defaults. Today: stage 1 (select among the
+ * bundled pretrained models by a stated rule, or pretrain one when none is there) and samples of the
+ * chosen model on held-out prompts. The later
  * stages (feedback, reward model, PPO) join here as they land.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
@@ -52,21 +55,11 @@ public final class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(out);
-        Path model = Home.resolve(checkpoint);
-        if (!Files.exists(model.resolve(Checkpoint.MANIFEST))) {
-            Path fresh = out.resolve("pretrained");
-            System.out.println("== stage 1: no pretrained model at " + model + "; pretraining one into " + fresh);
-            int rc = new CommandLine(new PretrainCommand()).execute("--out", fresh.toString(), "--seed",
-                    Long.toString(seed), "--device", device);
-            if (rc != 0) {
-                return rc;
-            }
-            model = fresh;
-        } else {
-            System.out.println("== stage 1: pretrained model " + model);
+        Path model = stage1();
+        if (model == null) {
+            return 1;
         }
         try (LanguageModel lm = Checkpoint.load(model, Devices.resolve(device))) {
-            System.out.println(lm);
             List<Prompt> heldOut = new ArrayList<>();
             for (Prompt p : ReviewWorld.readPrompts(Home.resolve("datasets/reviews/prompts.csv"))) {
                 if (p.heldOut() && heldOut.size() < samples) {
@@ -89,5 +82,31 @@ public final class PipelineCommand implements Callable<Integer> {
             System.out.println("report written to " + out);
         }
         return 0;
+    }
+
+    /** Stage 1: select among the bundled models (or pretrain one when none is bundled). */
+    private Path stage1() throws Exception {
+        Path bundled = Home.resolve(ModelCatalog.BUNDLED_DIR);
+        if (Files.isDirectory(bundled) && !ModelCatalog.bundled().isEmpty() && checkpoint.equals(DEFAULT_CHECKPOINT)) {
+            System.out.println("== stage 1: select a pretrained model");
+            SelectCommand select = new SelectCommand();
+            select.out = out.resolve("select");
+            select.seed = seed;
+            select.device = device;
+            ModelSelection.Report report = select.runSelection();
+            Path chosen = report.choice() == null ? Home.resolve(DEFAULT_CHECKPOINT) : bundled.resolve(report.choice());
+            System.out.println("== using " + chosen);
+            return chosen;
+        }
+        Path model = Home.resolve(checkpoint);
+        if (Files.exists(model.resolve(Checkpoint.MANIFEST))) {
+            System.out.println("== stage 1: pretrained model " + model);
+            return model;
+        }
+        Path fresh = out.resolve("pretrained");
+        System.out.println("== stage 1: no pretrained model at " + model + "; pretraining one into " + fresh);
+        int rc = new CommandLine(new PretrainCommand()).execute("--out", fresh.toString(), "--seed", Long.toString(seed),
+                "--device", device);
+        return rc == 0 ? fresh : null;
     }
 }

@@ -53,6 +53,12 @@ public final class SelectCommand implements Callable<Integer> {
             System.out.println("wrote " + ModelCatalog.writeManifest());
             return 0;
         }
+        runSelection();
+        return 0;
+    }
+
+    /** Compares the candidates, prints and writes the report; returns it. */
+    ModelSelection.Report runSelection() throws Exception {
         List<ModelCatalog.Candidate> candidates = new ArrayList<>(noBundled ? List.of() : ModelCatalog.bundled());
         for (Path m : models) {
             candidates.add(ModelCatalog.of(m));
@@ -83,6 +89,6 @@ public final class SelectCommand implements Callable<Integer> {
         }
         AtomicFiles.writeString(out.resolve("samples.txt"), samples.toString());
         System.out.println("report written to " + out);
-        return 0;
+        return report;
     }
 }
