@@ -129,9 +129,11 @@ p = json.load(open(os.path.join(out, "pytorch.json")))
 jt, pt, jg, pg = j["train"], p["train"], j["generate"], p["generate"]
 
 rows = []  # metric, rlhf4j, pytorch, ratio, target, verdict
+noisy = os.path.exists(os.path.join(out, "warnings.txt"))
+mark = " (unreliable: see warnings)" if noisy else ""
 def time_row(name, a, b, target=None):
     r = a / b
-    verdict = "" if target is None else ("PASS" if r <= target else "MISS")
+    verdict = "" if target is None else ("PASS" if r <= target else "MISS") + mark
     rows.append((name, f"{a:.1f}", f"{b:.1f}", f"{r:.2f}", "" if target is None else f"<= {target:.2f}", verdict))
 def rate_row(name, a, b):
     rows.append((name, f"{a:.0f}", f"{b:.0f}", f"{a / b:.2f}", "", ""))
@@ -145,7 +147,7 @@ rate_row("generate tok/s, KV cache", jg["cached"]["tokens_per_s"], pg["cached"][
 rate_row("generate tok/s, no cache", jg["uncached"]["tokens_per_s"], pg["uncached"]["tokens_per_s"])
 ks_j, ks_p = jg["kv_speedup"], pg["kv_speedup"]
 rows.append(("KV-cache speed-up (x)", f"{ks_j:.2f}", f"{ks_p:.2f}", "", ">= 3.00 (rlhf4j)",
-             "PASS" if ks_j >= 3 else "MISS"))
+             ("PASS" if ks_j >= 3 else "MISS") + mark))
 
 head = ("metric", "rlhf4j", "PyTorch eager", "ratio", "target", "")
 w = [max(len(r[i]) for r in rows + [head]) for i in range(6)]
@@ -153,7 +155,7 @@ fmt = lambda r: "  ".join((r[0].ljust(w[0]),) + tuple(c.rjust(w[i]) for i, c in 
                           + (r[5],)).rstrip()
 print()
 print(f"rlhf4j:        {j['engine']}, {j['threads']} threads")
-print(f"PyTorch eager: {p['engine']}, {p['threads']} threads, BLAS {p.get('blas', '?')}")
+print(f"PyTorch eager: {p['engine']}, {p['threads']} threads, BLAS {p.get('blas', '?').split(', ')[0]}")
 print(f"model: {j['model']['n_layer']} layers, width {j['model']['n_embd']}, vocab {j['model']['vocab_size']}, "
       f"{j['model']['parameters']:,} params; train B={jt['batch']} T={jt['seq_len']}; generate B={jg['batch']}, "
       f"{jg['prompt_len']}-token prompts, <= {jg['max_new_tokens']} new tokens")
