@@ -31,7 +31,7 @@ PY=${PYTHON:-/usr/bin/python3}
 mkdir -p "$OUT"
 
 # ---- build if needed
-if ! ls target/rlhf4j-*.jar >/dev/null 2>&1 || [ ! -d target/lib ] \
+if [ ! -f target/rlhf4j.jar ] || [ ! -d target/lib ] \
     || [ ! -f target/classes/dev/rlhf4j/bench/LmBenchmark.class ]; then
   echo "== building (./mvnw -q -B -DskipTests package)"
   ./mvnw -q -B -DskipTests package

@@ -34,7 +34,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelpAndSeed() {
-        for (String cmd : List.of("pipeline", "data", "select", "adapt", "pretrain", "generate")) {
+        for (String cmd : List.of("pipeline", "data", "select", "adapt", "pretrain", "generate", "bench")) {
             String[] r = run(cmd, "--help");
             assertEquals("0", r[0], cmd + " --help");
             assertTrue(r[1].contains("--seed"), cmd + " has --seed:\n" + r[1]);
