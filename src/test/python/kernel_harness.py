@@ -3,8 +3,9 @@
 The kernel is found by name (RLHF4J_KERNEL_NAME, default "rlhf4j") on Jupyter's usual path; the
 JUnit test JupyterKernelTest installs it into a temporary prefix and sets JUPYTER_PATH. By hand:
 
-    ./rlhf4j kernel install --prefix /tmp/k
-    JUPYTER_PATH=/tmp/k/share/jupyter /usr/bin/python3 -m unittest discover -s src/test/python -v
+    PREFIX="$(mktemp -d)"
+    ./rlhf4j kernel install --prefix "$PREFIX"
+    JUPYTER_PATH="$PREFIX/share/jupyter" python3 -m unittest discover -s src/test/python -v
 """
 import os
 import time

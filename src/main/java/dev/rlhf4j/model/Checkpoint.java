@@ -15,7 +15,6 @@ import com.google.gson.JsonParser;
 import dev.rlhf4j.core.AtomicFiles;
 import dev.rlhf4j.text.Tokenizer;
 import dev.rlhf4j.text.Tokenizers;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -234,16 +232,7 @@ public final class Checkpoint {
     private static void loadWeights(LanguageModel lm, Path file, GptConfig config) {
         Map<String, Parameter> params = lm.parameters();
         try (NDManager tmp = NDManager.newBaseManager(Device.cpu()); NoGrad g = NoGrad.enter()) {
-            NDList arrays;
-            try {
-                arrays = NDList.decode(tmp, new ByteArrayInputStream(Files.readAllBytes(file)));
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException(file + ": not a readable safetensors file: " + e.getMessage(), e);
-            }
-            Map<String, NDArray> byName = new LinkedHashMap<>();
-            for (NDArray a : arrays) {
-                byName.put(a.getName(), a);
-            }
+            Map<String, NDArray> byName = Weights.readSafetensors(file, tmp, "");
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 NDArray src = byName.remove(e.getKey());
                 NDArray dst = e.getValue().getArray();

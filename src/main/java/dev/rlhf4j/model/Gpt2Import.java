@@ -2,7 +2,6 @@ package dev.rlhf4j.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
@@ -12,12 +11,10 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.rlhf4j.text.HfTokenizer;
 import dev.rlhf4j.text.Tokenizer;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,17 +113,7 @@ public final class Gpt2Import {
 
     private static void copyWeights(LanguageModel lm, Path file, GptConfig config) {
         try (NDManager tmp = NDManager.newBaseManager(Device.cpu()); NoGrad g = NoGrad.enter()) {
-            NDList arrays;
-            try {
-                arrays = NDList.decode(tmp, new ByteArrayInputStream(Files.readAllBytes(file)));
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException(file + ": not a readable safetensors file: " + e.getMessage(), e);
-            }
-            Map<String, NDArray> byName = new LinkedHashMap<>();
-            for (NDArray a : arrays) {
-                String name = a.getName().startsWith("transformer.") ? a.getName().substring(12) : a.getName();
-                byName.put(name, a);
-            }
+            Map<String, NDArray> byName = Weights.readSafetensors(file, tmp, "transformer."); // GPT2LMHeadModel naming
             for (Map.Entry<String, Parameter> e : lm.parameters().entrySet()) {
                 String name = e.getKey();
                 NDArray src = byName.get(name);

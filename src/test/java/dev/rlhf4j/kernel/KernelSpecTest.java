@@ -49,7 +49,8 @@ class KernelSpecTest {
 
     @Test
     void dataDirectories() {
-        assertEquals(Path.of("/tmp/jd"), KernelSpec.userDataDir(Map.of("JUPYTER_DATA_DIR", "/tmp/jd")));
+        String custom = Path.of("jupyter-data").toAbsolutePath().toString();
+        assertEquals(Path.of(custom), KernelSpec.userDataDir(Map.of("JUPYTER_DATA_DIR", custom)));
         if (System.getProperty("os.name").startsWith("Linux")) {
             assertEquals(Path.of(System.getProperty("user.home"), ".local/share/jupyter"), KernelSpec.userDataDir(Map.of()));
             assertEquals(Path.of("/x/jupyter"), KernelSpec.userDataDir(Map.of("XDG_DATA_HOME", "/x")));
