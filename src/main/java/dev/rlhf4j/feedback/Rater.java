@@ -33,9 +33,9 @@ public interface Rater {
      * A rater's answer to one task: a ranking, a skip, or the wish to stop.
      *
      * @param ranking the ranking, or null for a skip or a quit
-     * @param quit whether the rater wants to stop (no ranking)
+     * @param quitting whether the rater wants to stop (no ranking)
      */
-    record Answer(Ranking ranking, boolean quit) {
+    record Answer(Ranking ranking, boolean quitting) {
 
         /** An answer with a ranking. */
         public static Answer of(Ranking ranking) {
