@@ -23,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +51,8 @@ public final class Checkpoint {
     public static final String TOKENIZER = "tokenizer.json";
     public static final String WEIGHTS = "model.safetensors";
     public static final String MANIFEST = "manifest.json";
+    /** Extra trained arrays next to the language model, such as a reward or value head (optional). */
+    public static final String HEADS = "heads.safetensors";
     private static final String FORMAT = "rlhf4j-checkpoint";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
@@ -56,6 +60,15 @@ public final class Checkpoint {
 
     /** Writes {@code lm} with {@code info} (any JSON-able values) to {@code dir}, atomically. */
     public static void save(LanguageModel lm, Path dir, Map<String, ?> info) {
+        save(lm, dir, info, Map.of());
+    }
+
+    /**
+     * Writes {@code lm}, {@code info} and extra named arrays ({@code heads}, e.g. a reward head) to
+     * {@code dir}, atomically. The heads go to {@value #HEADS}, listed in the manifest; the folder
+     * still loads as a plain language model with {@link #load}.
+     */
+    public static void save(LanguageModel lm, Path dir, Map<String, ?> info, Map<String, NDArray> heads) {
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
         try {
@@ -67,7 +80,7 @@ public final class Checkpoint {
                 } catch (UnsupportedOperationException e) {
                     // not a POSIX file system: default permissions
                 }
-                writeFiles(lm, tmp, info);
+                writeFiles(lm, tmp, info, heads);
                 replaceDirectory(tmp, target);
             } finally {
                 deleteRecursively(tmp);
@@ -77,7 +90,8 @@ public final class Checkpoint {
         }
     }
 
-    private static void writeFiles(LanguageModel lm, Path tmp, Map<String, ?> info) throws IOException {
+    private static void writeFiles(LanguageModel lm, Path tmp, Map<String, ?> info, Map<String, NDArray> heads)
+            throws IOException {
         JsonObject config = new JsonObject();
         config.addProperty("format", FORMAT);
         config.addProperty("version", 1);
@@ -94,10 +108,23 @@ public final class Checkpoint {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         arrays.encode(bytes, NDList.Encoding.SAFETENSORS);
         Files.write(tmp.resolve(WEIGHTS), bytes.toByteArray());
+        List<String> names = new ArrayList<>(List.of(CONFIG, TOKENIZER, WEIGHTS));
+        if (!heads.isEmpty()) {
+            NDList extra = new NDList();
+            for (Map.Entry<String, NDArray> e : heads.entrySet()) {
+                NDArray a = e.getValue();
+                a.setName(e.getKey());
+                extra.add(a);
+            }
+            ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
+            extra.encode(headBytes, NDList.Encoding.SAFETENSORS);
+            Files.write(tmp.resolve(HEADS), headBytes.toByteArray());
+            names.add(HEADS);
+        }
         JsonObject manifest = new JsonObject();
         manifest.addProperty("format", FORMAT);
         JsonObject files = new JsonObject();
-        for (String name : List.of(CONFIG, TOKENIZER, WEIGHTS)) {
+        for (String name : names) {
             JsonObject f = new JsonObject();
             f.addProperty("bytes", Files.size(tmp.resolve(name)));
             f.addProperty("sha256", sha256(tmp.resolve(name)));
@@ -117,7 +144,7 @@ public final class Checkpoint {
             try (var files = Files.list(target)) {
                 for (Path f : files.toList()) {
                     String name = f.getFileName().toString();
-                    if (Files.isRegularFile(f) && !List.of(CONFIG, TOKENIZER, WEIGHTS, MANIFEST).contains(name)) {
+                    if (Files.isRegularFile(f) && !List.of(CONFIG, TOKENIZER, WEIGHTS, MANIFEST, HEADS).contains(name)) {
                         Files.copy(f, fresh.resolve(name));
                     }
                 }
@@ -149,6 +176,28 @@ public final class Checkpoint {
             lm.close();
             throw e;
         }
+    }
+
+    /**
+     * The extra arrays saved with {@link #save(LanguageModel, Path, Map, Map)}, verified against the
+     * manifest, owned by {@code manager}.
+     */
+    public static Map<String, NDArray> loadHeads(Path dir, NDManager manager) {
+        verify(dir);
+        Path file = dir.resolve(HEADS);
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException(file + " is missing: " + dir + " holds a language model without heads"
+                    + " (expected a model saved with its reward or value head)");
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        try (NDManager tmp = NDManager.newBaseManager(Device.cpu()); NoGrad g = NoGrad.enter()) {
+            for (Map.Entry<String, NDArray> e : Weights.readSafetensors(file, tmp, "").entrySet()) {
+                NDArray copy = manager.create(e.getValue().toFloatArray(), e.getValue().getShape());
+                copy.setName(e.getKey());
+                out.put(e.getKey(), copy);
+            }
+        }
+        return out;
     }
 
     /** The {@code "info"} object of a checkpoint's config (how it was made). */
@@ -202,7 +251,11 @@ public final class Checkpoint {
         if (files == null || !files.isJsonObject()) {
             throw new IllegalArgumentException(manifestFile + ": field 'files': expected an object");
         }
-        for (String name : List.of(CONFIG, TOKENIZER, WEIGHTS)) {
+        List<String> required = new ArrayList<>(List.of(CONFIG, TOKENIZER, WEIGHTS));
+        if (files.getAsJsonObject().has(HEADS)) {
+            required.add(HEADS);
+        }
+        for (String name : required) {
             Path file = dir.resolve(name);
             JsonElement entry = files.getAsJsonObject().get(name);
             if (entry == null || !entry.isJsonObject()) {
