@@ -150,7 +150,9 @@ public final class RewardModel implements AutoCloseable {
         NDArray hidden = out.get(1); // [B, T, E]
         NDArray pick = work.create(last, new Shape(b, t, 1));
         NDArray h = hidden.mul(pick).sum(new int[] {1}); // [B, E] = h at the last token
-        return h.matMul(weight.getArray().transpose()).add(bias.getArray()).reshape(b); // r = w·h + b, [B]
+        // r = w·h + b, [B]; computed as h*w summed, so every new array belongs to h's manager (a transpose
+        // of w would belong to the head's manager and pile up there)
+        return h.mul(weight.getArray()).sum(new int[] {1}).add(bias.getArray());
     }
 
     /** Raw rewards of completions of prompts, batched, without gradients. */
