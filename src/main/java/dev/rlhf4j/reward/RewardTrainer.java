@@ -8,7 +8,12 @@ import dev.rlhf4j.core.MetricsLog;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.feedback.Pairs;
+import dev.rlhf4j.model.Generation;
+import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.LmOptimizer;
+import dev.rlhf4j.model.Sampler;
+import dev.rlhf4j.model.SamplingConfig;
+import dev.rlhf4j.text.Prompt;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -193,6 +198,7 @@ public final class RewardTrainer {
         List<Double> rejected = new ArrayList<>();
         double correct = 0;
         double agree = 0;
+        int truthPairs = 0;
         List<Double> rewardsWithTruth = new ArrayList<>();
         List<Double> truths = new ArrayList<>();
         int offset = 0;
@@ -212,6 +218,7 @@ public final class RewardTrainer {
                 correct += score(mine[p.chosen()], mine[p.rejected()]);
                 if (u != null) {
                     agree += score(u[p.chosen()], u[p.rejected()]);
+                    truthPairs++;
                 }
             }
             if (u != null) {
@@ -236,8 +243,41 @@ public final class RewardTrainer {
             var += (v - mean) * (v - mean) / r.length;
         }
         return new Evaluation(lossSum / examples.size(), n == 0 ? Double.NaN : correct / n, margin, mean, Math.sqrt(var),
-                toArray(chosen), toArray(rejected), truth == null || n == 0 ? Double.NaN : agree / n,
-                truth == null ? Double.NaN : pearson(toArray(rewardsWithTruth), toArray(truths)));
+                toArray(chosen), toArray(rejected), truthPairs == 0 ? Double.NaN : agree / truthPairs,
+                truths.isEmpty() ? Double.NaN : pearson(toArray(rewardsWithTruth), toArray(truths)));
+    }
+
+    /**
+     * Sets the reward normalisation of {@code rm} from {@code n} samples of the reference policy
+     * (the model PPO starts from) on {@code prompts}: afterwards its normalised rewards of the
+     * reference policy have mean 0 and standard deviation 1. Returns the raw rewards.
+     */
+    public static double[] normalize(RewardModel rm, LanguageModel reference, List<Prompt> prompts, int n,
+            SamplingConfig sampling, long seed) {
+        List<Prompt> order = new ArrayList<>();
+        Random rng = Seeds.derive(seed, "reward-normalization");
+        while (order.size() < n) {
+            List<Prompt> round = new ArrayList<>(prompts);
+            Collections.shuffle(round, rng);
+            order.addAll(round.subList(0, Math.min(round.size(), n - order.size())));
+        }
+        List<int[]> rows = new ArrayList<>();
+        for (Prompt p : order) {
+            rows.add(reference.encodePrompt(p.text()));
+        }
+        Generation g = Sampler.generate(reference, rows, sampling, rng);
+        List<String> texts = g.completionTexts(reference.tokenizer());
+        double[] raw = rm.score(order.stream().map(Prompt::text).toList(), texts);
+        double mean = 0;
+        for (double r : raw) {
+            mean += r / raw.length;
+        }
+        double var = 0;
+        for (double r : raw) {
+            var += (r - mean) * (r - mean) / raw.length;
+        }
+        rm.setNormalization(mean, Math.max(Math.sqrt(var), 1e-6));
+        return raw;
     }
 
     /** 1 when a ranks above b, ½ when equal, 0 otherwise. */
