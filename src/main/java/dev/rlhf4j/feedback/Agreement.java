@@ -171,6 +171,52 @@ public final class Agreement {
         return out;
     }
 
+    /**
+     * Spearman's ρ between two ratings of the same players (Spearman 1904): the Pearson correlation of
+     * their ranks, tied values getting their average rank; with distinct values ρ = 1 − 6Σd²/(n(n² − 1)).
+     * Players missing from either map are left out.
+     */
+    public static double spearman(Map<String, Double> a, Map<String, Double> b) {
+        List<String> players = a.keySet().stream().filter(b::containsKey).toList();
+        if (players.size() < 2) {
+            throw new IllegalArgumentException("Spearman's rho: expected at least 2 players rated in both, found "
+                    + players.size());
+        }
+        double[] ra = ranks(players.stream().mapToDouble(a::get).toArray());
+        double[] rb = ranks(players.stream().mapToDouble(b::get).toArray());
+        double mean = (players.size() + 1) / 2.0;
+        double sab = 0;
+        double saa = 0;
+        double sbb = 0;
+        for (int i = 0; i < ra.length; i++) {
+            sab += (ra[i] - mean) * (rb[i] - mean);
+            saa += (ra[i] - mean) * (ra[i] - mean);
+            sbb += (rb[i] - mean) * (rb[i] - mean);
+        }
+        return sab / Math.sqrt(saa * sbb); // ρ = cov(rank a, rank b) / (σ_rank a · σ_rank b)
+    }
+
+    /** 1-based ranks, ascending; ties get the average of their positions. */
+    private static double[] ranks(double[] v) {
+        Integer[] order = new Integer[v.length];
+        for (int i = 0; i < v.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(v[x], v[y]));
+        double[] r = new double[v.length];
+        for (int start = 0; start < v.length; ) {
+            int end = start;
+            while (end + 1 < v.length && v[order[end + 1]] == v[order[start]]) {
+                end++;
+            }
+            for (int k = start; k <= end; k++) {
+                r[order[k]] = (start + end) / 2.0 + 1; // average rank of the tied run
+            }
+            start = end + 1;
+        }
+        return r;
+    }
+
     private static Counts counts(String task, Ranking a, Ranking b) {
         try {
             return counts(a, b);

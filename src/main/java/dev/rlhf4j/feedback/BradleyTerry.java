@@ -276,24 +276,16 @@ public record BradleyTerry(double initial, double scale, double base, double pri
     }
 
     private Result result(Data d, double[] theta, int iterations, boolean converged) {
-        int n = theta.length;
-        double mean = 0;
-        for (double t : theta) {
-            mean += t / n;
-        }
+        double mean = java.util.Arrays.stream(theta).average().orElse(0);
+        double[] c = new double[theta.length];
         Map<String, Double> ratings = new LinkedHashMap<>();
-        Map<String, Double> centred = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            centred.put(d.players.get(i), theta[i] - mean); // centre: mean θ = 0
-            ratings.put(d.players.get(i), initial + scale / Math.log(base) * (theta[i] - mean)); // R = initial + scale/ln(base)·θ
+        for (int i = 0; i < theta.length; i++) {
+            c[i] = theta[i] - mean; // centre: mean θ = 0
+            ratings.put(d.players.get(i), initial + scale / Math.log(base) * c[i]); // R = initial + scale/ln(base)·θ
         }
         ratings = Leaderboard.bestFirst(ratings);
         Map<String, Double> thetas = new LinkedHashMap<>();
-        ratings.keySet().forEach(p -> thetas.put(p, centred.get(p)));
-        double[] c = new double[n];
-        for (int i = 0; i < n; i++) {
-            c[i] = theta[i] - mean;
-        }
+        ratings.keySet().forEach(p -> thetas.put(p, c[d.players.indexOf(p)]));
         return new Result(ratings, thetas, iterations, objective(d, c) + prior / 2 * dot(c, c), converged);
     }
 

@@ -52,6 +52,17 @@ class AgreementTest {
         assertTrue(e.getMessage().contains("expected the same K, found 3 (1 2 3) and 2 (1 2)"), e.getMessage());
     }
 
+    /**
+     * Spearman's ρ with a tie: ranks (1.5, 1.5, 3) against (1, 2, 3), centred at 2: covariance sum
+     * (−0.5)(−1) + (−0.5)(0) + (1)(1) = 1.5, variances 1.5 and 2, so ρ = 1.5/√3 = 0.8660254038.
+     */
+    @Test
+    void spearmanAveragesTiedRanks() {
+        assertEquals(Math.sqrt(3) / 2, Agreement.spearman(java.util.Map.of("a", 1.0, "b", 1.0, "c", 2.0),
+                java.util.Map.of("a", 1.0, "b", 2.0, "c", 3.0)), 1e-12);
+        assertEquals(-1, Agreement.spearman(java.util.Map.of("a", 1.0, "b", 2.0), java.util.Map.of("a", 5.0, "b", 3.0)), 1e-12);
+    }
+
     private static FeedbackRecord record(String task, String rater, String typed) {
         List<String> completions = List.of("a", "b", "c");
         return new FeedbackRecord(task + "-" + rater, task, "p1", "the pasta was", "small", completions,

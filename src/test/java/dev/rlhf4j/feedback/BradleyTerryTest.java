@@ -206,7 +206,7 @@ class BradleyTerryTest {
             BradleyTerry.Result fit = BT.fit(matches);
             assertTrue(fit.converged());
             assertEquals(1000 * n, fit.ratings().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-6);
-            double rho = spearman(fit.ratings(), truth);
+            double rho = Agreement.spearman(fit.ratings(), truth);
             Intervals iv = BT.bootstrap(matches, 200, new Random(seed + 100));
             double c = iv.coverage(truth);
             System.out.printf(Locale.ROOT, "Bradley–Terry seed %d: Spearman %.4f, 95%% bootstrap coverage %.3f,"
@@ -216,31 +216,5 @@ class BradleyTerryTest {
         }
         System.out.printf(Locale.ROOT, "Bradley–Terry mean coverage of the 95%% intervals: %.3f%n", coverage);
         assertTrue(coverage >= 0.8, "coverage " + coverage);
-    }
-
-    /** Spearman's ρ: the Pearson correlation of the ranks (no ties in continuous ratings). */
-    static double spearman(Map<String, Double> a, Map<String, Double> b) {
-        List<String> players = List.copyOf(b.keySet());
-        double[] ra = ranks(players.stream().mapToDouble(a::get).toArray());
-        double[] rb = ranks(players.stream().mapToDouble(b::get).toArray());
-        double n = ra.length;
-        double d2 = 0;
-        for (int i = 0; i < ra.length; i++) {
-            d2 += (ra[i] - rb[i]) * (ra[i] - rb[i]);
-        }
-        return 1 - 6 * d2 / (n * (n * n - 1)); // ρ = 1 − 6Σd²/(n(n²−1))
-    }
-
-    private static double[] ranks(double[] v) {
-        Integer[] order = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> Double.compare(v[x], v[y]));
-        double[] r = new double[v.length];
-        for (int k = 0; k < v.length; k++) {
-            r[order[k]] = k + 1;
-        }
-        return r;
     }
 }
