@@ -33,7 +33,7 @@ import java.util.Random;
  * @param base the odds at a difference of {@code scale} (10)
  * @param prior λ ≥ 0, the L2 penalty λ/2·Σθ² on the natural-log strengths (a Gaussian prior with
  *     variance 1/λ); it pulls every rating toward {@code initial}; 0 = pure maximum likelihood
- * @param tolerance Newton stops when the largest step max|Δθ_i| is at most this (1e-10)
+ * @param tolerance Newton stops when the largest full step max|Δθ_i| is at most this (1e-10)
  * @param maxIterations the most Newton steps (100)
  */
 public record BradleyTerry(double initial, double scale, double base, double prior, double tolerance,
@@ -265,8 +265,8 @@ public record BradleyTerry(double initial, double scale, double base, double pri
                 t /= 2; // step halving
             }
             double largest = 0;
-            for (int i = 0; i < n; i++) {
-                largest = Math.max(largest, Math.abs(next[i] - theta[i]));
+            for (double delta : step) {
+                largest = Math.max(largest, Math.abs(delta)); // the full Newton step, not the halved one
             }
             theta = next;
             objective = nextObjective;

@@ -83,6 +83,21 @@ class BradleyTerryTest {
         BradleyTerry.gradient(m, r.thetas(), 0).values().forEach(g -> assertEquals(0, g, 1e-9));
     }
 
+    /** Lopsided but finite: A beats B 199 of 200 and B beats C 199 of 200, so each gap is ln 199 = 5.293. */
+    @Test
+    void lopsidedRecordsConvergeToTheClosedForm() {
+        List<Match> m = concat(List.of(repeat("A", "B", 1, 199), repeat("B", "A", 1, 1), repeat("B", "C", 1, 199),
+                repeat("C", "B", 1, 1)));
+        BradleyTerry.Result r = BT.fit(m);
+        assertTrue(r.converged(), "iterations " + r.iterations());
+        assertEquals(Math.log(199), r.thetas().get("A") - r.thetas().get("B"), 1e-9);
+        assertEquals(Math.log(199), r.thetas().get("B") - r.thetas().get("C"), 1e-9);
+        assertEquals(1000, r.rating("B"), 1e-9);
+        BradleyTerry.Result early = new BradleyTerry(1000, 400, 10, 0, 1e-10, 2).fit(m);
+        assertEquals(2, early.iterations());
+        assertTrue(!early.converged());
+    }
+
     /** A tie is half a win to each side: a win and a tie (1.5 of 2) fit like 3 wins of 4. */
     @Test
     void tiesCountAsHalfAWin() {
