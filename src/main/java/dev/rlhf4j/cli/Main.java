@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             KernelCommand.class,
             BenchCommand.class,
+            EloCommand.class,
+            BtCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

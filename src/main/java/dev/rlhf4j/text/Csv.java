@@ -7,14 +7,15 @@ import java.util.List;
 /**
  * The RFC 4180 subset our files use: comma-separated fields, a field quoted when it contains a
  * comma or a quote, quotes doubled inside quoted fields. Line breaks inside a field are not used
- * (and not accepted).
+ * (and not accepted). Shared by the text files ({@code prompts.csv}, {@code reviews.csv}) and the
+ * feedback files (matches, ratings).
  */
-final class Csv {
+public final class Csv {
 
     private Csv() {}
 
     /** One CSV row (no line break) of {@code fields}, quoted as needed. */
-    static String row(Object... fields) {
+    public static String row(Object... fields) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < fields.length; i++) {
             if (i > 0) {
@@ -38,7 +39,7 @@ final class Csv {
      *
      * @throws IllegalArgumentException naming {@code file} and {@code lineNo} on a broken quote
      */
-    static List<String> parse(String line, Path file, int lineNo) {
+    public static List<String> parse(String line, Path file, int lineNo) {
         List<String> fields = new ArrayList<>();
         StringBuilder f = new StringBuilder();
         int i = 0;

@@ -1,0 +1,137 @@
+package dev.rlhf4j.feedback;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The charts of stage 2, as XChart {@link XYChart}s (render with {@code BitmapEncoder} or a notebook's
+ * {@code display}): an Arena-style leaderboard with 95% bootstrap intervals, Elo trajectories over
+ * the matches, Elo against Bradley–Terry, and any rating against a known truth.
+ */
+public final class FeedbackCharts {
+
+    /** Series of the leaderboard chart: one marker per player. */
+    public static final String RATING = "rating";
+    /** Series of the leaderboard chart: one vertical segment per player, broken by nulls. */
+    public static final String INTERVAL = "95% interval";
+    /** Series of the scatter charts: one point per player. */
+    public static final String PLAYERS = "players";
+    /** Series of the Elo vs Bradley–Terry chart: the diagonal. */
+    public static final String DIAGONAL = "y = x";
+
+    private FeedbackCharts() {}
+
+    /**
+     * The leaderboard: players best first along x (1, 2, …, labelled with their names), their rating
+     * as a marker and, when the leaderboard has intervals, the 95% interval as a vertical segment.
+     */
+    public static XYChart leaderboard(Leaderboard board) {
+        List<Leaderboard.Row> rows = board.rows();
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("leaderboard chart: no players");
+        }
+        XYChart c = chart(board.title() + " leaderboard", "player (best first)", "rating");
+        List<String> names = board.players();
+        c.getStyler().setxAxisTickLabelsFormattingFunction(x -> {
+            int i = (int) Math.round(x) - 1;
+            return Math.abs(x - Math.round(x)) < 1e-9 && i >= 0 && i < names.size() ? names.get(i) : "";
+        });
+        c.getStyler().setXAxisLabelRotation(45);
+        double[] x = new double[rows.size()];
+        double[] y = new double[rows.size()];
+        List<Double> ix = new ArrayList<>();
+        List<Double> iy = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Leaderboard.Row r = rows.get(i);
+            x[i] = i + 1;
+            y[i] = r.rating();
+            if (!Double.isNaN(r.lower())) {
+                ix.addAll(List.of(i + 1.0, i + 1.0, i + 1.0));
+                iy.addAll(java.util.Arrays.asList(r.lower(), r.upper(), null)); // null breaks the line
+            }
+        }
+        if (!ix.isEmpty()) {
+            c.addSeries(INTERVAL, ix, iy).setMarker(SeriesMarkers.NONE);
+        }
+        c.addSeries(RATING, x, y).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        return c;
+    }
+
+    /**
+     * Online Elo ratings after each match (x = 1 … number of matches), one line per player for the
+     * {@code top} best players by final rating.
+     */
+    public static XYChart trajectories(EloRating.Ratings ratings, int top) {
+        if (ratings.matches() == 0) {
+            throw new IllegalArgumentException("Elo trajectories: no matches were rated");
+        }
+        if (top < 1) {
+            throw new IllegalArgumentException("Elo trajectories: expected at least 1 player to show, found " + top);
+        }
+        XYChart c = chart("Elo ratings over the matches", "match", "rating");
+        double[] x = new double[ratings.matches()];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = t + 1;
+        }
+        ratings.players().stream().limit(top)
+                .forEach(p -> c.addSeries(p, x, ratings.trajectories().get(p)).setMarker(SeriesMarkers.NONE));
+        return c;
+    }
+
+    /**
+     * Each player's Elo rating (y) against its Bradley–Terry rating (x), with the diagonal y = x: points
+     * off the diagonal show what the order of the matches and the K-factor did to online Elo.
+     */
+    public static XYChart eloVsBradleyTerry(Map<String, Double> elo, Map<String, Double> bradleyTerry) {
+        XYChart c = scatter("Elo vs Bradley–Terry", "Bradley–Terry rating", "Elo rating", bradleyTerry, elo);
+        double[] xs = c.getSeriesMap().get(PLAYERS).getXData();
+        double[] ys = c.getSeriesMap().get(PLAYERS).getYData();
+        double lo = Math.min(min(xs), min(ys));
+        double hi = Math.max(max(xs), max(ys));
+        c.addSeries(DIAGONAL, new double[] {lo, hi}, new double[] {lo, hi}).setMarker(SeriesMarkers.NONE);
+        return c;
+    }
+
+    /**
+     * A rating (y) against a known truth (x), e.g. simulated true strengths or the simulated human's
+     * utility, with Spearman's ρ in the title. The truth may be on any scale.
+     */
+    public static XYChart ratingVsTruth(Map<String, Double> rating, Map<String, Double> truth) {
+        String title = String.format(Locale.ROOT, "Rating vs truth (Spearman ρ = %.3f)", Agreement.spearman(rating, truth));
+        return scatter(title, "truth", "rating", truth, rating);
+    }
+
+    /** The players rated in both maps, x from {@code xs} and y from {@code ys}, as one scatter series. */
+    private static XYChart scatter(String title, String xTitle, String yTitle, Map<String, Double> xs,
+            Map<String, Double> ys) {
+        List<String> players = xs.keySet().stream().filter(ys::containsKey).toList();
+        if (players.isEmpty()) {
+            throw new IllegalArgumentException(title + ": no player is in both ratings (" + xs.keySet() + " and "
+                    + ys.keySet() + ")");
+        }
+        XYChart c = chart(title, xTitle, yTitle);
+        c.addSeries(PLAYERS, players.stream().mapToDouble(xs::get).toArray(), players.stream().mapToDouble(ys::get).toArray())
+                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        return c;
+    }
+
+    private static XYChart chart(String title, String xTitle, String yTitle) {
+        XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        c.getStyler().setLegendVisible(true);
+        return c;
+    }
+
+    private static double min(double[] v) {
+        return java.util.Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] v) {
+        return java.util.Arrays.stream(v).max().orElse(Double.NaN);
+    }
+}
