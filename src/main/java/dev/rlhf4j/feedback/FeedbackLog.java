@@ -90,7 +90,8 @@ public final class FeedbackLog {
     }
 
     /**
-     * Reads a log, keeping every good line and reporting every bad one (blank lines are ignored).
+     * Reads a log, keeping every good line and reporting every bad one. Blank lines, and fields
+     * not in the layout, are ignored; a repeated id is an error on the later line.
      *
      * @throws IllegalArgumentException when the file does not exist
      */
