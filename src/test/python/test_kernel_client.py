@@ -87,6 +87,32 @@ class KernelClientTest(unittest.TestCase):
         self.assertEqual(cell.result(), "you said 2")
         self.assertEqual(cell.stdout(), "Which is better, 1 or 2? ")
 
+    def test_console_rater_ranks_through_stdin(self):
+        cell = self.run_cell(
+            'Path log = Files.createTempDirectory("rank").resolve("feedback.jsonl");\n'
+            'var tasks = List.of(\n'
+            '    new RankingTask("t1", new Prompt("p1", "the pasta was", Aspect.FOOD, false), List.of("cold", "rich", "fine"), "small"),\n'
+            '    new RankingTask("t2", new Prompt("p2", "the soup was", Aspect.FOOD, false), List.of("salty", "hot"), "small"),\n'
+            '    new RankingTask("t3", new Prompt("p3", "dessert was", Aspect.FOOD, false), List.of("sweet", "small"), "small"));\n'
+            'var summary = RankingSession.run(tasks, ConsoleRater.stdio("ana"), log, false);\n'
+            'summary + " / " + FeedbackLog.readStrict(log).get(0).ranking()',
+            answers=["?", "2 1=3", "s", "q"])
+        self.assertOk(cell)
+        self.assertEqual(len(cell.prompts), 4)
+        self.assertEqual(cell.result(), "ranked 1, skipped 1, already ranked 0, quit early / 2 1=3")
+        self.assertIn("  1  the pasta was \u2026 cold\n", cell.stdout())
+        self.assertIn("Type the numbers of all 3 completions", cell.stdout())
+
+    def test_console_rater_quits_where_the_client_takes_no_input(self):
+        cell = self.run_cell(
+            'var headless = RankingSession.run(List.of(new RankingTask("t1",\n'
+            '    new Prompt("p1", "we waited", Aspect.WAIT, false), List.of("an hour", "not long"), "small")),\n'
+            '    ConsoleRater.stdio("nb"), Files.createTempDirectory("rank").resolve("f.jsonl"), false);\n'
+            'headless.toString()')
+        self.assertOk(cell)
+        self.assertIn("ranked 0, skipped 0, already ranked 0, quit early", cell.result())
+        self.assertIn("(end of input: quitting)", cell.stdout())
+
     def test_input_shows_its_prompt(self):
         cell = self.run_cell('String rank = input("Rank (best first): ");\nrank', answers=["3 1 2"])
         self.assertOk(cell)
