@@ -101,8 +101,9 @@ class GaeTest {
     void ndArrayLeavesOnlyItsOutputs() {
         Rlhf4j.init();
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray r = m.randomNormal(new ai.djl.ndarray.types.Shape(2, 6));
-            NDArray v = m.randomNormal(new ai.djl.ndarray.types.Shape(2, 6));
+            Random rng = new Random(4);
+            NDArray r = PpoArrays.padded(m, PpoArrays.random(rng, new int[] {6, 6}, 1.0), 6, 0);
+            NDArray v = PpoArrays.padded(m, PpoArrays.random(rng, new int[] {6, 6}, 1.0), 6, 0);
             NDArray mask = PpoArrays.mask(m, new int[] {6, 3}, 6);
             int before = ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
             Gae.compute(r, v, mask, 1.0, 0.95);
