@@ -3,7 +3,6 @@ package dev.rlhf4j.ppo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
@@ -98,29 +97,26 @@ public final class Gae {
             throw new IllegalArgumentException("GAE needs rewards, values and mask of one shape [B, T] with T > 0; got "
                     + rewards.getShape() + ", " + values.getShape() + ", " + mask.getShape());
         }
-        NDArray advantages;
-        NDArray returns;
-        try (NDScope scope = new NDScope()) {
+        return Scoped.list(() -> {
             NDArray m = mask.toType(DataType.FLOAT32, false);
             NDArray r = rewards.stopGradient().mul(m); // [B, T], 0 on padding
             NDArray v = values.stopGradient().mul(m);  // [B, T], 0 on padding: V = 0 after the last real token
             NDArray[] perStep = new NDArray[steps];
-            NDArray lastGaeLam = null;                 // A_{t+1}, [B]
+            NDArray lastGaeLam = null;                 // A_{t+1}, [B]; none after the last token
+            float g = (float) gamma;
+            float gl = (float) (gamma * lam);
             for (int t = steps - 1; t >= 0; t--) {
-                NDArray delta = r.get(column(t)).sub(v.get(column(t)));                     // r_t − V_t, [B]
+                NDArray delta = r.get(column(t)).sub(v.get(column(t)));                  // r_t − V_t, [B]
                 if (t + 1 < steps) {
-                    delta = delta.add(v.get(column(t + 1)).mul(gamma));                     // δ_t = r_t + γ·V_{t+1} − V_t
+                    delta = delta.add(v.get(column(t + 1)).mul(g));                      // δ_t = r_t + γ·V_{t+1} − V_t
                 }
-                lastGaeLam = lastGaeLam == null ? delta : delta.add(lastGaeLam.mul(gamma * lam)); // A_t = δ_t + γλ·A_{t+1}
+                lastGaeLam = lastGaeLam == null ? delta : delta.add(lastGaeLam.mul(gl)); // A_t = δ_t + γλ·A_{t+1}
                 perStep[t] = lastGaeLam;
             }
-            advantages = NDArrays.stack(new NDList(perStep), 1).mul(m); // [B, T]
-            returns = advantages.add(v);                                 // R_t = A_t + V_t, [B, T]
-            NDScope.unregister(advantages, returns);
-        }
-        NDScope.register(advantages);
-        NDScope.register(returns);
-        return new NDList(advantages, returns);
+            NDArray advantages = NDArrays.stack(new NDList(perStep), 1).mul(m); // [B, T]
+            NDArray returns = advantages.add(v);                                 // R_t = A_t + V_t, [B, T]
+            return new NDList(advantages, returns);
+        });
     }
 
     private static NDIndex column(int t) {

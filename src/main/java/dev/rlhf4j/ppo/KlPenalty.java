@@ -1,7 +1,6 @@
 package dev.rlhf4j.ppo;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 
 /**
  * How the per-token KL penalty between the policy π and the frozen reference π_ref is estimated
@@ -71,19 +70,15 @@ public enum KlPenalty {
         if (this == FULL) {
             throw needsRows();
         }
-        NDArray kl;
-        try (NDScope scope = new NDScope()) {
+        return Scoped.array(() -> {
             NDArray d = logp.sub(refLogp); // log π(a) − log π_ref(a), [B, T]
-            kl = switch (this) {
-                case KL -> d;
+            return switch (this) {
+                case KL -> d;                         // logp − logp_ref
                 case ABS -> d.abs();                  // |logp − logp_ref|
-                case MSE -> d.square().mul(0.5);      // ½(logp − logp_ref)²
+                case MSE -> d.square().mul(0.5f);     // ½(logp − logp_ref)²
                 case FULL -> throw needsRows();
             };
-            NDScope.unregister(kl);
-        }
-        NDScope.register(kl); // owned by the caller's scope, if any
-        return kl;
+        });
     }
 
     /**
@@ -111,14 +106,8 @@ public enum KlPenalty {
      * @return KL_t, [B, T], attached to {@code logProbs}' manager
      */
     public static NDArray full(NDArray logProbs, NDArray refLogProbs) {
-        NDArray kl;
-        try (NDScope scope = new NDScope()) {
-            int vocabAxis = logProbs.getShape().dimension() - 1;
-            kl = logProbs.exp().mul(logProbs.sub(refLogProbs)).sum(new int[] {vocabAxis}); // Σ_v π(v)(log π(v) − log π_ref(v)), [B, T]
-            NDScope.unregister(kl);
-        }
-        NDScope.register(kl);
-        return kl;
+        int vocabAxis = logProbs.getShape().dimension() - 1;
+        return Scoped.array(() -> logProbs.exp().mul(logProbs.sub(refLogProbs)).sum(new int[] {vocabAxis})); // Σ_v π(v)(log π(v) − log π_ref(v)), [B, T]
     }
 
     private static IllegalArgumentException needsRows() {

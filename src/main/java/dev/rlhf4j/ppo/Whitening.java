@@ -1,7 +1,6 @@
 package dev.rlhf4j.ppo;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -79,27 +78,19 @@ public final class Whitening {
 
     /** {@code Σ m·x / max(Σ m, 1)}, a scalar; mask is 1 on real tokens, 0 on padding. */
     public static NDArray maskedMean(NDArray x, NDArray mask) {
-        NDArray mean;
-        try (NDScope scope = new NDScope()) {
+        return Scoped.array(() -> {
             NDArray m = mask.toType(DataType.FLOAT32, false);
-            mean = x.mul(m).sum().div(m.sum().maximum(1f)); // Σ m·x / Σ m
-            NDScope.unregister(mean);
-        }
-        NDScope.register(mean);
-        return mean;
+            return x.mul(m).sum().div(m.sum().maximum(1f)); // Σ m·x / Σ m
+        });
     }
 
     /** Unbiased {@code Σ m(x − mean)² / max(n − 1, 1)}, a scalar; 0 when n ≤ 1. */
     public static NDArray maskedVar(NDArray x, NDArray mask) {
-        NDArray var;
-        try (NDScope scope = new NDScope()) {
+        return Scoped.array(() -> {
             NDArray m = mask.toType(DataType.FLOAT32, false);
-            NDArray centred = x.sub(maskedMean(x, m));                           // x − mean
-            var = centred.square().mul(m).sum().div(m.sum().sub(1f).maximum(1f)); // Σ m(x − mean)² / (n − 1)
-            NDScope.unregister(var);
-        }
-        NDScope.register(var);
-        return var;
+            NDArray centred = x.sub(maskedMean(x, m));                              // x − mean
+            return centred.square().mul(m).sum().div(m.sum().sub(1f).maximum(1f)); // Σ m(x − mean)² / (n − 1)
+        });
     }
 
     /**
@@ -111,27 +102,17 @@ public final class Whitening {
      * @return the whitened values, same shape, attached to x's manager
      */
     public static NDArray whiten(NDArray x, NDArray mask, boolean shiftMean) {
-        NDArray w;
-        try (NDScope scope = new NDScope()) {
+        return Scoped.array(() -> {
             NDArray m = mask.toType(DataType.FLOAT32, false);
             NDArray mean = maskedMean(x, m);
-            NDArray scaled = x.sub(mean).div(maskedVar(x, m).add(EPS).sqrt()); // (x − mean)/sqrt(var + ε)
-            w = (shiftMean ? scaled : scaled.add(mean)).mul(m);
-            NDScope.unregister(w);
-        }
-        NDScope.register(w);
-        return w;
+            NDArray scaled = x.sub(mean).div(maskedVar(x, m).add((float) EPS).sqrt()); // (x − mean)/sqrt(var + ε)
+            return (shiftMean ? scaled : scaled.add(mean)).mul(m);                     // padding → 0
+        });
     }
 
     /** Whitening over all entries (TRL's {@code whiten}). */
     public static NDArray whiten(NDArray x, boolean shiftMean) {
-        NDArray w;
-        try (NDScope scope = new NDScope()) {
-            w = whiten(x, x.onesLike(), shiftMean);
-            NDScope.unregister(w);
-        }
-        NDScope.register(w);
-        return w;
+        return Scoped.array(() -> whiten(x, x.onesLike(), shiftMean));
     }
 
     private static void checkSameLength(double[] x, double[] mask) {

@@ -3,6 +3,7 @@ package dev.rlhf4j.ppo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.rlhf4j.core.Rlhf4j;
@@ -75,6 +76,22 @@ class WhiteningTest {
             }
             float[] whole = Whitening.whiten(m.create(new float[] {1, 2, 3, 4}), true).toFloatArray();
             assertArrayEquals(new double[] {-1.161895, -0.387298, 0.387298, 1.161895}, toDouble(whole), 1e-5);
+        }
+    }
+
+    /** Each NDArray function leaves only its result on the manager; the intermediates are closed. */
+    @Test
+    void ndArrayLeavesOnlyItsResult() {
+        Rlhf4j.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[] {1, 2, 3, 4});
+            NDArray mask = m.create(new float[] {0, 1, 1, 0});
+            int before = ((BaseNDManager) m).getManagedArrays().size();
+            Whitening.whiten(x, mask, false);
+            Whitening.whiten(x, true);
+            Whitening.maskedVar(x, mask);
+            KlPenalty.MSE.perToken(x, mask);
+            assertEquals(before + 4, ((BaseNDManager) m).getManagedArrays().size());
         }
     }
 
