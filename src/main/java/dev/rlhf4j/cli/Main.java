@@ -19,10 +19,13 @@ import picocli.CommandLine.Command;
             AdaptCommand.class,
             PretrainCommand.class,
             GenerateCommand.class,
-            KernelCommand.class,
-            BenchCommand.class,
+            RankCommand.class,
+            SimulateFeedbackCommand.class,
             EloCommand.class,
             BtCommand.class,
+            RewardCommand.class,
+            KernelCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -76,6 +76,31 @@ public final class Whitening {
         return w;
     }
 
+    /**
+     * Whitens ragged rows (one per sequence, real tokens only) together: the mean and variance are
+     * over every entry of every row, as TRL's {@code masked_whiten} over a padded batch.
+     */
+    public static double[][] whitenRows(double[][] rows, boolean shiftMean) {
+        int n = 0;
+        for (double[] r : rows) {
+            n += r.length;
+        }
+        double[] flat = new double[n];
+        int k = 0;
+        for (double[] r : rows) {
+            System.arraycopy(r, 0, flat, k, r.length);
+            k += r.length;
+        }
+        double[] w = whiten(flat, shiftMean);
+        double[][] out = new double[rows.length][];
+        k = 0;
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = java.util.Arrays.copyOfRange(w, k, k + rows[i].length);
+            k += rows[i].length;
+        }
+        return out;
+    }
+
     /** {@code Σ m·x / max(Σ m, 1)}, a scalar; mask is 1 on real tokens, 0 on padding. */
     public static NDArray maskedMean(NDArray x, NDArray mask) {
         return Scoped.array(() -> {

@@ -70,7 +70,7 @@ public final class RewardData {
         for (FeedbackRecord r : records) {
             List<int[]> seqs = new ArrayList<>();
             for (String c : r.completions()) {
-                int full = rm.backbone().encodePrompt(r.prompt()).length + rm.tokenizer().encode(c).length;
+                int full = rm.backbone().encodePrompt(r.prompt()).length + rm.tokenizer().encode(c).length + 1;
                 if (full > context) {
                     throw new IllegalArgumentException("record " + r.id() + ": a review of " + full
                             + " tokens does not fit the reward model's context of " + context);

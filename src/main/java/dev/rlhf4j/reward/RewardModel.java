@@ -120,17 +120,18 @@ public final class RewardModel implements AutoCloseable {
 
     /**
      * The token sequence scored for a completion: BOS, the prompt's tokens, the completion's tokens
-     * (cut to the context length).
+     * and EOS, whose hidden state the head reads (a fixed summary position, whether or not the
+     * completion itself ended). Long sequences are cut so that EOS stays last.
      */
     public int[] encode(String prompt, String completion) {
         int[] p = backbone.encodePrompt(prompt);
         int[] c = backbone.tokenizer().encode(completion);
-        int n = Math.min(p.length + c.length, backbone.config().contextLength());
+        int n = Math.min(p.length + c.length + 1, backbone.config().contextLength());
         int[] s = new int[n];
-        System.arraycopy(p, 0, s, 0, Math.min(p.length, n));
-        if (n > p.length) {
-            System.arraycopy(c, 0, s, p.length, n - p.length);
-        }
+        int fromPrompt = Math.min(p.length, n - 1);
+        System.arraycopy(p, 0, s, 0, fromPrompt);
+        System.arraycopy(c, 0, s, fromPrompt, n - 1 - fromPrompt);
+        s[n - 1] = backbone.tokenizer().eosId();
         return s;
     }
 
@@ -168,7 +169,7 @@ public final class RewardModel implements AutoCloseable {
         return scoreTokens(seqs);
     }
 
-    /** Raw rewards of token sequences (BOS + prompt + completion, no EOS), batched, without gradients. */
+    /** Raw rewards of token sequences ({@link #encode}: BOS + prompt + completion + EOS), batched, without gradients. */
     public double[] scoreTokens(List<int[]> sequences) {
         double[] out = new double[sequences.size()];
         int chunk = 128;

@@ -1,0 +1,170 @@
+package dev.rlhf4j.ppo;
+
+import dev.rlhf4j.core.RunSize;
+import dev.rlhf4j.model.SamplingConfig;
+
+/**
+ * PPO settings with TRL's classic {@code PPOConfig} names (v0.7) in camelCase, and its defaults
+ * except where our scale needs another value (each deviation says why).
+ *
+ * @param steps PPO iterations (TRL counts samples in {@code steps}; we count iterations): 100, quick 40
+ * @param learningRate AdamW learning rate. TRL: 1.41e-5 for GPT-2 (124 M); our 0.9 M model was
+ *     pretrained at 2e-3, so 1e-4 moves it at a comparable pace
+ * @param batchSize rollouts per iteration. TRL: 256 (128 in v0.11); 64 fits a laptop CPU in about a second
+ * @param miniBatchSize rollouts per gradient step. TRL: 1 (128 in v0.11); 16 gives 4 steps per epoch
+ * @param ppoEpochs passes over each batch (TRL: 4)
+ * @param initKlCoef β at the start (TRL: 0.2)
+ * @param adapKlCtrl adapt β to reach {@code target} (Ziegler et al. 2019; TRL: true)
+ * @param target KL target of the adaptive controller, in nats per sequence (TRL: 6)
+ * @param horizon adaptive controller horizon, in samples (TRL: 10000)
+ * @param gamma discount (TRL: 1)
+ * @param lam GAE λ (TRL: 0.95)
+ * @param cliprange policy ratio clip ε (TRL: 0.2)
+ * @param cliprangeValue value clip ε_v (TRL: 0.2)
+ * @param vfCoef value-loss weight (TRL: 0.1)
+ * @param entropyCoef entropy bonus weight (TRL has none: 0)
+ * @param klPenalty the per-token KL estimator (TRL: KL)
+ * @param whitenRewards whiten the per-token rewards before GAE (TRL: false); advantages are always whitened
+ * @param useScoreScaling divide scores by their running standard deviation (TRL: false)
+ * @param useScoreNorm with scaling, also subtract the running mean (TRL: false)
+ * @param scoreClip clip scores to ±this after scaling; NaN = off (TRL: None)
+ * @param missingEosPenalty subtracted from the score of a completion that never ended (TRL v0.11:
+ *     None, recommended 1.0); 1.0 here, so PPO cannot win by rambling; 0 = off
+ * @param ratioThreshold skip a minibatch whose mean ratio exceeds this (TRL: 10)
+ * @param maxGradNorm global gradient-norm clip (TRL: None); 1.0 keeps a tiny model stable; ≤ 0 = off
+ * @param sampling how rollouts are sampled; TRL's advice: temperature 1, top-k 0, top-p 1 — anything
+ *     else makes the KL estimate biased and often negative
+ * @param device {@code auto}, {@code cpu} or {@code gpu}
+ * @param seed seeds prompts, sampling, minibatch order and the value head
+ */
+public record PpoConfig(
+        int steps,
+        float learningRate,
+        int batchSize,
+        int miniBatchSize,
+        int ppoEpochs,
+        double initKlCoef,
+        boolean adapKlCtrl,
+        double target,
+        int horizon,
+        double gamma,
+        double lam,
+        double cliprange,
+        double cliprangeValue,
+        double vfCoef,
+        double entropyCoef,
+        KlPenalty klPenalty,
+        boolean whitenRewards,
+        boolean useScoreScaling,
+        boolean useScoreNorm,
+        double scoreClip,
+        double missingEosPenalty,
+        double ratioThreshold,
+        float maxGradNorm,
+        SamplingConfig sampling,
+        String device,
+        long seed) {
+
+    /** Validates every component, naming the field, what was expected and what was found. */
+    public PpoConfig {
+        check(steps >= 1, "steps", steps, ">= 1");
+        check(learningRate > 0 && Float.isFinite(learningRate), "learningRate", learningRate, "> 0");
+        check(batchSize >= 1, "batchSize", batchSize, ">= 1");
+        check(miniBatchSize >= 1 && miniBatchSize <= batchSize, "miniBatchSize", miniBatchSize, "in [1, batchSize]");
+        check(ppoEpochs >= 1, "ppoEpochs", ppoEpochs, ">= 1");
+        check(initKlCoef >= 0 && Double.isFinite(initKlCoef), "initKlCoef", initKlCoef, ">= 0");
+        check(target > 0, "target", target, "> 0");
+        check(horizon >= 1, "horizon", horizon, ">= 1");
+        check(gamma >= 0 && gamma <= 1, "gamma", gamma, "in [0, 1]");
+        check(lam >= 0 && lam <= 1, "lam", lam, "in [0, 1]");
+        check(cliprange >= 0 && cliprange < 1, "cliprange", cliprange, "in [0, 1)");
+        check(cliprangeValue >= 0, "cliprangeValue", cliprangeValue, ">= 0");
+        check(vfCoef >= 0, "vfCoef", vfCoef, ">= 0");
+        check(entropyCoef >= 0, "entropyCoef", entropyCoef, ">= 0");
+        check(klPenalty != null, "klPenalty", klPenalty, "KL, ABS, MSE or FULL");
+        check(Double.isNaN(scoreClip) || scoreClip > 0, "scoreClip", scoreClip, "> 0 or NaN (off)");
+        check(missingEosPenalty >= 0, "missingEosPenalty", missingEosPenalty, ">= 0");
+        check(ratioThreshold > 1, "ratioThreshold", ratioThreshold, "> 1");
+        check(sampling != null, "sampling", sampling, "a SamplingConfig");
+        check(device != null && !device.isBlank(), "device", device, "auto, cpu or gpu");
+    }
+
+    private static void check(boolean ok, String field, Object value, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException("PpoConfig." + field + ": expected " + expected + ", found " + value);
+        }
+    }
+
+    /** The bundled recipe (see each component for TRL's value and why ours differs). */
+    public static PpoConfig defaults() {
+        return new PpoConfig(RunSize.pick(100, 40), 1e-4f, 64, 16, 4, 0.2, true, 6, 10_000, 1.0, 0.95, 0.2, 0.2, 0.1,
+                0.0, KlPenalty.KL, false, false, false, Double.NaN, 1.0, 10.0, 1.0f,
+                SamplingConfig.defaults().withMaxNewTokens(32), "auto", 1);
+    }
+
+    /** The loss's share of this config. */
+    public PpoLoss.Config lossConfig() {
+        return new PpoLoss.Config(cliprange, cliprangeValue, vfCoef, entropyCoef);
+    }
+
+    /** A new controller for β as configured. */
+    public KlController klController() {
+        return KlController.create(adapKlCtrl, initKlCoef, target, horizon);
+    }
+
+    public PpoConfig withSteps(int n) {
+        return new PpoConfig(n, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
+                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
+                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
+    }
+
+    public PpoConfig withLearningRate(float lr) {
+        return new PpoConfig(steps, lr, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
+                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
+                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
+    }
+
+    public PpoConfig withBatchSize(int batch, int miniBatch) {
+        return new PpoConfig(steps, learningRate, batch, miniBatch, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
+                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
+                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
+    }
+
+    /** β fixed at {@code beta} (β = 0: no KL penalty at all, the reward-hacking lab's setting). */
+    public PpoConfig withFixedKl(double beta) {
+        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, beta, false, target, horizon,
+                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
+                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
+    }
+
+    /** The adaptive controller from {@code initKlCoef} towards {@code target}. */
+    public PpoConfig withAdaptiveKl(double initKlCoef, double target) {
+        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, true, target, horizon,
+                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
+                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
+    }
+
+    public PpoConfig withKlPenalty(KlPenalty k) {
+        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
+                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, k, whitenRewards, useScoreScaling,
+                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
+    }
+
+    public PpoConfig withSampling(SamplingConfig s) {
+        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
+                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
+                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, s, device, seed);
+    }
+
+    public PpoConfig withDevice(String d) {
+        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
+                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
+                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, d, seed);
+    }
+
+    public PpoConfig withSeed(long s) {
+        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
+                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
+                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, s);
+    }
+}

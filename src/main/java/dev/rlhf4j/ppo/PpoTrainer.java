@@ -1,0 +1,356 @@
+package dev.rlhf4j.ppo;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.rlhf4j.core.RunningMoments;
+import dev.rlhf4j.core.Seeds;
+import dev.rlhf4j.model.Generation;
+import dev.rlhf4j.model.LanguageModel;
+import dev.rlhf4j.model.LmOptimizer;
+import dev.rlhf4j.model.NoGrad;
+import dev.rlhf4j.model.Sampler;
+import dev.rlhf4j.model.TokenBatch;
+import dev.rlhf4j.reward.RewardModel;
+import dev.rlhf4j.text.Prompt;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.ToDoubleBiFunction;
+
+/**
+ * PPO with a KL penalty to a frozen reference (Ziegler et al. 2019, "Fine-Tuning Language Models
+ * from Human Preferences"; InstructGPT), following TRL's classic {@code PPOTrainer}. One call of
+ * {@link #step()} is one iteration, in seven visible phases:
+ *
+ * <ol>
+ *   <li>rollout: sample a batch of responses with the KV cache;</li>
+ *   <li>score: the reward model's normalised score of each (prompt, response);</li>
+ *   <li>forward: log-probs and values of the policy, log-probs of the reference;</li>
+ *   <li>rewards: {@code r_t = −β·KL_t}, plus the score at the last token;</li>
+ *   <li>advantages: GAE on plain arrays, whitened over the batch;</li>
+ *   <li>optimise: {@code ppoEpochs} passes of shuffled minibatches of the clipped loss;</li>
+ *   <li>KL controller update and metrics (TRL's names).</li>
+ * </ol>
+ */
+public final class PpoTrainer {
+
+    /** Called after every iteration with its metrics and its rollout. */
+    public interface Listener {
+        void onStep(int iteration, Map<String, Double> metrics, Rollout rollout);
+    }
+
+    private final PolicyModel policy;
+    private final LanguageModel reference;
+    private final RewardModel rewardModel;
+    private final List<Prompt> prompts;
+    private final PpoConfig config;
+    private final KlController kl;
+    private final LmOptimizer optimizer;
+    private final Random rng;
+    private final RunningMoments scoreMoments = new RunningMoments();
+    private final Diagnostics diagnostics = new Diagnostics();
+    private final List<Listener> listeners = new ArrayList<>();
+    private ToDoubleBiFunction<Prompt, String> trueReward;
+    private int iteration;
+
+    /**
+     * @param policy the model being tuned (with its value head)
+     * @param reference the frozen reference, usually the same checkpoint the policy started from
+     * @param rewardModel scores responses; its normalisation is applied
+     * @param prompts the prompts rollouts are drawn from
+     */
+    public PpoTrainer(PolicyModel policy, LanguageModel reference, RewardModel rewardModel, List<Prompt> prompts,
+            PpoConfig config) {
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("PPO needs at least one prompt");
+        }
+        if (reference.tokenizer().vocabSize() != policy.lm().tokenizer().vocabSize()
+                || rewardModel.tokenizer().vocabSize() != policy.lm().tokenizer().vocabSize()) {
+            throw new IllegalArgumentException("policy, reference and reward model must share one tokenizer: vocabularies of "
+                    + policy.lm().tokenizer().vocabSize() + ", " + reference.tokenizer().vocabSize() + " and "
+                    + rewardModel.tokenizer().vocabSize() + " tokens");
+        }
+        this.policy = policy;
+        this.reference = reference;
+        this.rewardModel = rewardModel;
+        this.prompts = List.copyOf(prompts);
+        this.config = config;
+        this.kl = config.klController();
+        this.optimizer = new LmOptimizer(policy.parameters(), 0f, config.maxGradNorm());
+        this.rng = Seeds.derive(config.seed(), "ppo");
+    }
+
+    /** Adds a listener (charts, checkpoints, logs hang off listeners, not the loop). */
+    public PpoTrainer addListener(Listener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    /** Also logs {@code env/true_reward_mean}: a reward the policy never sees (the simulated human's utility). */
+    public PpoTrainer withTrueReward(ToDoubleBiFunction<Prompt, String> f) {
+        this.trueReward = f;
+        return this;
+    }
+
+    /** One PPO iteration; returns its metrics. */
+    public Map<String, Double> step() {
+        long t0 = System.nanoTime();
+        // (1) rollout
+        List<Prompt> batch = new ArrayList<>(config.batchSize());
+        List<int[]> queries = new ArrayList<>(config.batchSize());
+        for (int i = 0; i < config.batchSize(); i++) {
+            Prompt p = prompts.get(rng.nextInt(prompts.size()));
+            batch.add(p);
+            queries.add(policy.lm().encodePrompt(p.text()));
+        }
+        Generation g = Sampler.generate(policy.lm(), queries, config.sampling(), rng);
+        List<String> completions = g.completionTexts(policy.lm().tokenizer());
+        long t1 = System.nanoTime();
+        // (2) score
+        double[] raw = rewardModel.normalizedScore(batch.stream().map(Prompt::text).toList(), completions);
+        double[] scores = shapeScores(raw, g.finished());
+        long t2 = System.nanoTime();
+        // (3) forward: policy log-probs and values, reference log-probs
+        Forward f = forward(queries, g.completions());
+        long t3 = System.nanoTime();
+        // (4) per-token rewards
+        double beta = kl.value();
+        int n = queries.size();
+        double[][] klT = new double[n][];
+        double[][] rewards = new double[n][];
+        for (int i = 0; i < n; i++) {
+            klT[i] = config.klPenalty() == KlPenalty.FULL ? f.fullKl[i] : config.klPenalty().perToken(f.logprobs[i], f.refLogprobs[i]);
+            rewards[i] = new double[klT[i].length];
+            for (int t = 0; t < klT[i].length; t++) {
+                rewards[i][t] = -beta * klT[i][t]; // r_t = −β·KL_t
+            }
+            rewards[i][rewards[i].length - 1] += scores[i]; // + score at the last token
+        }
+        if (config.whitenRewards()) {
+            rewards = Whitening.whitenRows(rewards, false);
+        }
+        // (5) advantages: GAE per row, then whitened over the batch
+        Gae.Result[] gae = Gae.compute(rewards, f.values, config.gamma(), config.lam());
+        double[][] returns = new double[n][];
+        double[][] advantages = new double[n][];
+        for (int i = 0; i < n; i++) {
+            returns[i] = gae[i].returns();
+            advantages[i] = gae[i].advantages();
+        }
+        advantages = Whitening.whitenRows(advantages, true);
+        Rollout rollout = new Rollout(batch, queries, g.completions(), g.finished(), completions, raw, scores, f.logprobs,
+                f.refLogprobs, f.values, klT, rewards, advantages, returns, beta);
+        // (6) minibatch epochs of the clipped loss
+        MinibatchStats stats = optimize(rollout);
+        long t4 = System.nanoTime();
+        // (7) KL controller and metrics
+        double meanKl = 0;
+        for (int i = 0; i < n; i++) {
+            meanKl += rollout.sequenceKl(i) / n; // KL of a sequence = Σ_t KL_t, averaged over the batch
+        }
+        kl.update(meanKl, n);
+        iteration++;
+        Map<String, Double> m = PpoMetrics.of(iteration, rollout, stats, meanKl, beta, kl.value(), f.entropy);
+        if (trueReward != null) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += trueReward.applyAsDouble(batch.get(i), completions.get(i)) / n;
+            }
+            m.put("env/true_reward_mean", sum);
+        }
+        m.put("time/ppo/rollout", (t1 - t0) / 1e9);
+        m.put("time/ppo/score", (t2 - t1) / 1e9);
+        m.put("time/ppo/forward_pass", (t3 - t2) / 1e9);
+        m.put("time/ppo/optimize_step", (t4 - t3) / 1e9);
+        m.put("time/ppo/total", (System.nanoTime() - t0) / 1e9);
+        diagnostics.check(iteration, m, config);
+        for (Listener l : listeners) {
+            l.onStep(iteration, m, rollout);
+        }
+        return m;
+    }
+
+    /** Score shaping: the missing-EOS penalty, then optional scaling, normalisation and clipping (TRL's order). */
+    private double[] shapeScores(double[] raw, boolean[] finished) {
+        double[] s = raw.clone();
+        for (int i = 0; i < s.length; i++) {
+            if (!finished[i]) {
+                s[i] -= config.missingEosPenalty(); // a response that never ended
+            }
+        }
+        if (config.useScoreScaling()) {
+            scoreMoments.update(s);
+            for (int i = 0; i < s.length; i++) {
+                s[i] = config.useScoreNorm() ? (s[i] - scoreMoments.mean()) / scoreMoments.std() : s[i] / scoreMoments.std();
+            }
+        }
+        if (!Double.isNaN(config.scoreClip())) {
+            for (int i = 0; i < s.length; i++) {
+                s[i] = Math.max(-config.scoreClip(), Math.min(config.scoreClip(), s[i]));
+            }
+        }
+        return s;
+    }
+
+    /** Per-row arrays of phase 3. */
+    private static final class Forward {
+        double[][] logprobs;
+        double[][] refLogprobs;
+        double[][] values;
+        double[][] fullKl;
+        double[] entropy;
+    }
+
+    /** Phase 3: one no-grad forward of the policy and one of the reference over the whole batch. */
+    private Forward forward(List<int[]> queries, List<int[]> responses) {
+        int n = queries.size();
+        List<int[]> seqs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            seqs.add(concat(queries.get(i), responses.get(i)));
+        }
+        TokenBatch batch = TokenBatch.rightPadded(seqs, policy.lm().tokenizer().padId());
+        int w = batch.length() - 1;
+        Forward f = new Forward();
+        try (NDManager work = policy.lm().newWorkManager(); NoGrad g = NoGrad.enter()) {
+            NDList in = batch.toInputs(work);
+            NDList out = policy.forward(in);
+            NDArray rows = TokenForward.logProbRows(out.get(0));                 // [B, T-1, V]
+            NDArray refRows = TokenForward.logProbRows(reference.forward(in, false).get(0));
+            float[] lp = TokenForward.tokenLogProbs(rows, in).toFloatArray();    // [B, T-1]
+            float[] ref = TokenForward.tokenLogProbs(refRows, in).toFloatArray();
+            float[] val = TokenForward.values(out.get(1)).toFloatArray();
+            float[] ent = TokenForward.entropy(rows).toFloatArray();
+            float[] full = config.klPenalty() == KlPenalty.FULL ? KlPenalty.full(rows, refRows).toFloatArray() : null;
+            f.logprobs = slice(lp, queries, responses, w);
+            f.refLogprobs = slice(ref, queries, responses, w);
+            f.values = slice(val, queries, responses, w);
+            f.fullKl = full == null ? null : slice(full, queries, responses, w);
+            double[][] e = slice(ent, queries, responses, w);
+            f.entropy = new double[n];
+            for (int i = 0; i < n; i++) {
+                for (double v : e[i]) {
+                    f.entropy[i] += v; // Σ_t H_t over the response
+                }
+            }
+        }
+        return f;
+    }
+
+    /** Row i's response positions of a flat {@code [B, T-1]} array: j = |query| − 1 ... |query| + |response| − 2. */
+    static double[][] slice(float[] flat, List<int[]> queries, List<int[]> responses, int width) {
+        double[][] out = new double[queries.size()][];
+        for (int i = 0; i < out.length; i++) {
+            int start = queries.get(i).length - 1;
+            out[i] = new double[responses.get(i).length];
+            for (int t = 0; t < out[i].length; t++) {
+                out[i][t] = flat[i * width + start + t];
+            }
+        }
+        return out;
+    }
+
+    static int[] concat(int[] a, int[] b) {
+        int[] s = new int[a.length + b.length];
+        System.arraycopy(a, 0, s, 0, a.length);
+        System.arraycopy(b, 0, s, a.length, b.length);
+        return s;
+    }
+
+    /** Phase 6: {@code ppoEpochs} passes over shuffled minibatches; returns the averaged loss statistics. */
+    private MinibatchStats optimize(Rollout r) {
+        MinibatchStats stats = new MinibatchStats();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < r.size(); i++) {
+            order.add(i);
+        }
+        for (int epoch = 0; epoch < config.ppoEpochs(); epoch++) {
+            Collections.shuffle(order, rng);
+            for (int start = 0; start < order.size(); start += config.miniBatchSize()) {
+                List<Integer> rows = order.subList(start, Math.min(order.size(), start + config.miniBatchSize()));
+                minibatch(r, rows, stats);
+            }
+        }
+        return stats;
+    }
+
+    private void minibatch(Rollout r, List<Integer> rows, MinibatchStats stats) {
+        List<int[]> seqs = new ArrayList<>(rows.size());
+        for (int i : rows) {
+            seqs.add(r.sequence(i));
+        }
+        TokenBatch batch = TokenBatch.rightPadded(seqs, policy.lm().tokenizer().padId());
+        int w = batch.length() - 1;
+        float[] mask = new float[rows.size() * w];
+        float[] oldLogp = new float[mask.length];
+        float[] adv = new float[mask.length];
+        float[] oldValues = new float[mask.length];
+        float[] returns = new float[mask.length];
+        for (int b = 0; b < rows.size(); b++) {
+            int i = rows.get(b);
+            int start = r.queries().get(i).length - 1;
+            for (int t = 0; t < r.responses().get(i).length; t++) {
+                int j = b * w + start + t;
+                mask[j] = 1f;
+                oldLogp[j] = (float) r.logprobs()[i][t];
+                adv[j] = (float) r.advantages()[i][t];
+                oldValues[j] = (float) r.values()[i][t];
+                returns[j] = (float) r.returns()[i][t];
+            }
+        }
+        Shape shape = new Shape(rows.size(), w);
+        boolean skipped;
+        try (NDManager work = policy.lm().newWorkManager()) {
+            NDList in = batch.toInputs(work);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDList out = policy.forward(in);
+                NDArray logRows = TokenForward.logProbRows(out.get(0));          // [b, T-1, V]
+                NDArray logp = TokenForward.tokenLogProbs(logRows, in);          // [b, T-1]
+                NDArray vpred = TokenForward.values(out.get(1));                 // [b, T-1]
+                NDArray entropy = config.entropyCoef() > 0 ? TokenForward.entropy(logRows) : null;
+                PpoLoss.Result loss = PpoLoss.compute(logp, work.create(oldLogp, shape), work.create(adv, shape), vpred,
+                        work.create(oldValues, shape), work.create(returns, shape), work.create(mask, shape), entropy,
+                        config.lossConfig());
+                skipped = loss.stats().ratioMean() > config.ratioThreshold();
+                if (!skipped) {
+                    gc.backward(loss.total());
+                }
+                stats.add(loss.stats(), skipped);
+            }
+        }
+        if (!skipped) {
+            stats.gradNorm(optimizer.step(config.learningRate()));
+        }
+    }
+
+    /** The trainer's policy. */
+    public PolicyModel policy() {
+        return policy;
+    }
+
+    /** The current KL coefficient β. */
+    public double klCoef() {
+        return kl.value();
+    }
+
+    /** Iterations done. */
+    public int iteration() {
+        return iteration;
+    }
+
+    /** The warnings raised so far (negative KL, skipped batches). */
+    public List<String> warnings() {
+        return diagnostics.warnings();
+    }
+
+    /** The configuration. */
+    public PpoConfig config() {
+        return config;
+    }
+}
