@@ -52,6 +52,9 @@ public final class SimulateFeedbackCommand implements Callable<Integer> {
     @Option(names = "--temperature", description = "the raters' Bradley-Terry noise T (default: ${DEFAULT-VALUE})")
     double temperature = SimulatedRater.DEFAULT_TEMPERATURE;
 
+    @Option(names = "--tie-margin", description = "noisy utilities closer than this tie (default: ${DEFAULT-VALUE})")
+    double tieMargin = SimulatedRater.DEFAULT_TIE_MARGIN;
+
     @Option(names = "--arena-prompts", description = "prompts of the bundled-model arena, 0 = none (default: ${DEFAULT-VALUE})")
     int arenaPrompts = 300;
 
@@ -88,7 +91,7 @@ public final class SimulateFeedbackCommand implements Callable<Integer> {
         Path dir = Home.resolve(checkpoint);
         String modelName = dir.getFileName().toString();
         List<SimulatedRater> panel = SimulatedRater.panel(seed).stream()
-                .map(r -> new SimulatedRater(r.name(), r.preference(), temperature, 0, seed)).toList();
+                .map(r -> new SimulatedRater(r.name(), r.preference(), temperature, tieMargin, seed)).toList();
         List<FeedbackRecord> records;
         try (LanguageModel lm = Checkpoint.load(dir, Devices.resolve(device));
                 Progress progress = new Progress("sampling", rankings)) {

@@ -21,6 +21,12 @@ public final class SimulatedRater implements Rater {
     /** The default temperature: about 85% agreement with the noiseless taste on model samples. */
     public static final double DEFAULT_TEMPERATURE = 0.5;
 
+    /**
+     * The default tie margin: noisy utilities within 0.05 of each other tie, as InstructGPT's
+     * labelers were asked to tie outputs they found equally good (a few percent of pairs).
+     */
+    public static final double DEFAULT_TIE_MARGIN = 0.05;
+
     private final String name;
     private final ReviewPreference preference;
     private final double temperature;
@@ -52,7 +58,7 @@ public final class SimulatedRater implements Rater {
 
     /** The standard rater "sim-standard" with the default taste and temperature. */
     public static SimulatedRater standard(long seed) {
-        return new SimulatedRater("sim-standard", ReviewPreference.defaults(), DEFAULT_TEMPERATURE, 0, seed);
+        return new SimulatedRater("sim-standard", ReviewPreference.defaults(), DEFAULT_TEMPERATURE, DEFAULT_TIE_MARGIN, seed);
     }
 
     /**
@@ -63,10 +69,10 @@ public final class SimulatedRater implements Rater {
     public static List<SimulatedRater> panel(long seed) {
         ReviewPreference p = ReviewPreference.defaults();
         return List.of(
-                new SimulatedRater("sim-standard", p, DEFAULT_TEMPERATURE, 0, seed),
-                new SimulatedRater("sim-length", p.withLength(3 * p.length(), 10), DEFAULT_TEMPERATURE, 0, seed),
+                new SimulatedRater("sim-standard", p, DEFAULT_TEMPERATURE, DEFAULT_TIE_MARGIN, seed),
+                new SimulatedRater("sim-length", p.withLength(3 * p.length(), 10), DEFAULT_TEMPERATURE, DEFAULT_TIE_MARGIN, seed),
                 new SimulatedRater("sim-detail", p.withSpecific(3 * p.specific()).withSentiment(0.5 * p.sentiment()),
-                        DEFAULT_TEMPERATURE, 0, seed));
+                        DEFAULT_TEMPERATURE, DEFAULT_TIE_MARGIN, seed));
     }
 
     @Override
