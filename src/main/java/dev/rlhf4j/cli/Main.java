@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             EloCommand.class,
             BtCommand.class,
             RewardCommand.class,
+            PpoCommand.class,
             KernelCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

@@ -16,7 +16,7 @@ public final class Diagnostics {
 
     /** Thrown when a loss or statistic is NaN or infinite; the last good checkpoint is the one to keep. */
     public static final class DivergedException extends RuntimeException {
-        DivergedException(String message) {
+        public DivergedException(String message) {
             super(message);
         }
     }
