@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             BtCommand.class,
             RewardCommand.class,
             PpoCommand.class,
+            EvaluateCommand.class,
             KernelCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

@@ -91,14 +91,33 @@ public final class SimulatedFeedback {
             Generation g = Sampler.generate(lm, rows, sampling, rng);
             samples.put(e.getKey(), g.completionTexts(lm.tokenizer()));
         }
-        List<String> names = new ArrayList<>(models.keySet());
+        return arenaOfSamples(samples, chosen, rater);
+    }
+
+    /**
+     * An Arena of players given as their completions: {@code samples.get(name).get(i)} is player
+     * {@code name}'s completion of {@code prompts.get(i)}. For every prompt the rater ranks the
+     * players' completions and the ranking's pairs become matches between the players' names.
+     */
+    public static List<Match> arenaOfSamples(Map<String, List<String>> samples, List<Prompt> prompts, Rater rater) {
+        if (samples.size() < RankingTask.MIN_K || samples.size() > RankingTask.MAX_K) {
+            throw new IllegalArgumentException("an arena needs 2..9 players, found " + samples.size());
+        }
+        int n = prompts.size();
+        List<String> names = new ArrayList<>(samples.keySet());
+        for (String name : names) {
+            if (samples.get(name).size() != n) {
+                throw new IllegalArgumentException("arena: player " + name + " has " + samples.get(name).size()
+                        + " completions for " + n + " prompts");
+            }
+        }
         List<Match> matches = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             List<String> completions = new ArrayList<>();
             for (String name : names) {
                 completions.add(samples.get(name).get(i));
             }
-            Rater.Answer a = rater.rank(new RankingTask(String.format("a%04d", i + 1), chosen.get(i), completions, "arena"));
+            Rater.Answer a = rater.rank(new RankingTask(String.format("a%04d", i + 1), prompts.get(i), completions, "arena"));
             if (!a.ranked()) {
                 continue;
             }

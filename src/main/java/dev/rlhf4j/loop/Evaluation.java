@@ -1,15 +1,23 @@
 package dev.rlhf4j.loop;
 
 import dev.rlhf4j.core.Seeds;
+import dev.rlhf4j.feedback.BradleyTerry;
+import dev.rlhf4j.feedback.EloRating;
+import dev.rlhf4j.feedback.Leaderboard;
+import dev.rlhf4j.feedback.Match;
+import dev.rlhf4j.feedback.Rater;
 import dev.rlhf4j.feedback.ReviewPreference;
+import dev.rlhf4j.feedback.SimulatedFeedback;
 import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.SamplingConfig;
+import dev.rlhf4j.reward.RewardModel;
 import dev.rlhf4j.text.Prompt;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -90,6 +98,60 @@ public final class Evaluation {
         double rate = Arrays.stream(outcome).average().orElse(Double.NaN);
         double[] interval = bootstrap(outcome, 1000, Seeds.derive(seed, "win-rate-bootstrap"));
         return new WinRate(rate, interval[0], interval[1], n, wins, ties, ua, ub);
+    }
+
+    /**
+     * Best-of-n, the baseline PPO should beat: sample {@code n} completions of every prompt from
+     * {@code lm} and keep the one the reward model scores highest (Stiennon et al. 2020; TRL's
+     * {@code best_of_n}). It spends n× the sampling to get there without any training.
+     */
+    public static List<String> bestOfN(LanguageModel lm, RewardModel rm, List<Prompt> prompts, int n,
+            SamplingConfig sampling, long seed) {
+        List<String> all = samples(lm, prompts, n, sampling, Seeds.derive(seed, "best-of-n").nextLong());
+        double[] scores = rm.score(repeat(prompts, n), all);
+        List<String> best = new ArrayList<>();
+        for (int p = 0; p < prompts.size(); p++) {
+            int arg = p * n;
+            for (int j = p * n; j < (p + 1) * n; j++) {
+                arg = scores[j] > scores[arg] ? j : arg;
+            }
+            best.add(all.get(arg));
+        }
+        return best;
+    }
+
+    private static List<String> repeat(List<Prompt> prompts, int n) {
+        List<String> out = new ArrayList<>();
+        for (Prompt p : prompts) {
+            for (int j = 0; j < n; j++) {
+                out.add(p.text());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An Arena-style leaderboard.
+     *
+     * @param matches every pairwise judgment
+     * @param elo online Elo (K=4, Chatbot Arena's) with bootstrap intervals
+     * @param bradleyTerry the Bradley–Terry fit with bootstrap intervals
+     */
+    public record Arena(List<Match> matches, Leaderboard elo, Leaderboard bradleyTerry) {}
+
+    /**
+     * Players (checkpoints, baselines) judged head to head by {@code rater} on the same prompts:
+     * {@code samples.get(name).get(i)} answers {@code prompts.get(i)}.
+     */
+    public static Arena arena(Map<String, List<String>> samples, List<Prompt> prompts, Rater rater, int bootstrap, long seed) {
+        List<Match> matches = SimulatedFeedback.arenaOfSamples(samples, prompts, rater);
+        EloRating elo = EloRating.defaults().withK(4);
+        Leaderboard e = Leaderboard.of("Elo (K=4)", elo.rate(matches).ratings(),
+                elo.bootstrap(matches, bootstrap, Seeds.derive(seed, "arena-elo")), matches);
+        BradleyTerry bt = BradleyTerry.defaults().withPrior(1e-3);
+        Leaderboard b = Leaderboard.of("Bradley–Terry", bt.fit(matches).ratings(),
+                bt.bootstrap(matches, bootstrap, Seeds.derive(seed, "arena-bt")), matches);
+        return new Arena(matches, e, b);
     }
 
     /** Percentile bootstrap 95% interval of a mean. */

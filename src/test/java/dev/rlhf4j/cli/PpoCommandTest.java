@@ -78,6 +78,21 @@ class PpoCommandTest {
         assertNotEquals(ma, Files.readString(tmp.resolve("c/metrics.csv")));
     }
 
+    /** The Arena leaderboard ranks the tuned policy above the initial model. */
+    @Test
+    void evaluateRanksThePolicyFirst() throws Exception {
+        Path out = tmp.resolve("eval");
+        String[] r = CliTest.run("evaluate", "--policy", run.resolve("policy").toString(), "--reward",
+                run.resolve("reward").toString(), "--samples-per-prompt", "2", "--bootstrap", "20", "--out", out.toString());
+        assertEquals("0", r[0], r[2]);
+        List<String> bt = Files.readAllLines(out.resolve("leaderboard_bt.csv"));
+        assertTrue(bt.get(1).startsWith("policy,"), "best first: " + bt);
+        assertTrue(bt.stream().anyMatch(l -> l.startsWith("best-of-4,")), bt.toString());
+        assertTrue(bt.get(bt.size() - 1).startsWith("initial,"), "initial last: " + bt);
+        assertTrue(Files.size(out.resolve("leaderboard.png")) > 0);
+        assertTrue(Files.readString(out.resolve("win_rate.json")).contains("\"rate\""));
+    }
+
     @Test
     void badOptionsAreExplained() {
         String[] r = CliTest.run("ppo", "--kl-penalty", "huge", "--reward", run.resolve("reward").toString(), "--out",
