@@ -1,37 +1,27 @@
 package dev.rlhf4j.cli;
 
-import dev.rlhf4j.core.AtomicFiles;
-import dev.rlhf4j.core.Devices;
 import dev.rlhf4j.core.Home;
 import dev.rlhf4j.core.RunSize;
 import dev.rlhf4j.model.Checkpoint;
-import dev.rlhf4j.model.Generation;
-import dev.rlhf4j.model.LanguageModel;
-import dev.rlhf4j.model.Sampler;
-import dev.rlhf4j.model.SamplingConfig;
 import dev.rlhf4j.pretrain.ModelCatalog;
 import dev.rlhf4j.pretrain.ModelSelection;
-import dev.rlhf4j.text.Prompt;
-import dev.rlhf4j.text.ReviewWorld;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code rlhf4j pipeline}: the main job on the bundled defaults. Today: stage 1 (select among the
- * bundled pretrained models by a stated rule, or pretrain one when none is there) and samples of the
- * chosen model on held-out prompts. The later
- * stages (feedback, reward model, PPO) join here as they land.
+ * {@code rlhf4j pipeline}: the main job on the bundled defaults, every stage into one report
+ * folder: (1) select among the bundled pretrained models by a stated rule (or pretrain one when none
+ * is there); (2) feedback — the bundled rankings of the chosen model's samples, or new simulated
+ * ones; (3) a reward model; (4) PPO against it; then the tuned policy judged against the initial
+ * model and a best-of-4 baseline. {@code index.html} summarises it with every chart.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run the RLHF pipeline on the bundled defaults and write a report folder.",
-            "Stage 1: load the bundled pretrained model (pretrain it if missing), sample held-out prompts."})
+            "1 select a pretrained model, 2 feedback, 3 reward model, 4 PPO, then evaluation; index.html sums it up."})
 public final class PipelineCommand implements Callable<Integer> {
 
     /** The bundled pretrained model used by default everywhere. */
@@ -46,42 +36,68 @@ public final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", description = "pretrained model folder (default: ${DEFAULT-VALUE})")
     String checkpoint = DEFAULT_CHECKPOINT;
 
-    @Option(names = "--samples", description = "held-out prompts to sample (default: ${DEFAULT-VALUE})")
-    int samples = 8;
-
     @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
     String device = "auto";
 
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(out);
+        long started = System.nanoTime();
         Path model = stage1();
         if (model == null) {
             return 1;
         }
-        try (LanguageModel lm = Checkpoint.load(model, Devices.resolve(device))) {
-            List<Prompt> heldOut = new ArrayList<>();
-            for (Prompt p : ReviewWorld.readPrompts(Home.resolve("datasets/reviews/prompts.csv"))) {
-                if (p.heldOut() && heldOut.size() < samples) {
-                    heldOut.add(p);
-                }
-            }
-            List<int[]> prompts = new ArrayList<>();
-            for (Prompt p : heldOut) {
-                prompts.add(lm.encodePrompt(p.text()));
-            }
-            Generation g = Sampler.generate(lm, prompts, SamplingConfig.defaults().withMaxNewTokens(40), new Random(seed));
-            StringBuilder report = new StringBuilder();
-            report.append("# samples of ").append(model).append(" on held-out prompts (seed ").append(seed)
-                    .append(", ").append(RunSize.label()).append(" mode)\n");
-            for (String text : g.texts(lm.tokenizer())) {
-                report.append(text).append('\n');
-            }
-            System.out.print(report);
-            AtomicFiles.writeString(out.resolve("samples.txt"), report.toString());
-            System.out.println("report written to " + out);
-        }
+        Path feedback = stage2(model);
+        System.out.println("== stage 3: reward model");
+        RewardCommand reward = new RewardCommand();
+        reward.feedback = feedback.toString();
+        reward.checkpoint = model.toString();
+        reward.seed = seed;
+        reward.device = device;
+        reward.out = out.resolve("reward");
+        reward.call();
+        System.out.println("== stage 4: PPO against the reward model");
+        PpoCommand ppo = new PpoCommand();
+        ppo.checkpoint = model.toString();
+        ppo.reward = out.resolve("reward");
+        ppo.seed = seed;
+        ppo.device = device;
+        ppo.out = out.resolve("ppo");
+        ppo.call();
+        System.out.println("== evaluation: the tuned policy against the initial model and a best-of-4 baseline");
+        EvaluateCommand evaluate = new EvaluateCommand();
+        evaluate.policy = out.resolve("ppo").resolve("policy");
+        evaluate.checkpoint = model.toString();
+        evaluate.reward = out.resolve("reward");
+        evaluate.seed = seed;
+        evaluate.device = device;
+        evaluate.out = out.resolve("evaluate");
+        evaluate.call();
+        Path html = PipelineReport.write(out, model, feedback, (System.nanoTime() - started) / 1e9);
+        System.out.println("report written to " + html);
         return 0;
+    }
+
+    /**
+     * Stage 2: the bundled feedback when the chosen model is the one it was sampled from; otherwise
+     * simulated raters rank samples of the chosen model.
+     */
+    private Path stage2(Path model) throws Exception {
+        Path bundled = Home.resolve("datasets/feedback/feedback.jsonl");
+        if (Files.exists(bundled) && model.toAbsolutePath().normalize().equals(Home.resolve(DEFAULT_CHECKPOINT).toAbsolutePath().normalize())) {
+            System.out.println("== stage 2: the bundled feedback (" + bundled + "), rankings of this model's samples");
+            return bundled;
+        }
+        System.out.println("== stage 2: simulated raters rank samples of " + model);
+        SimulateFeedbackCommand sim = new SimulateFeedbackCommand();
+        sim.checkpoint = model.toString();
+        sim.rankings = RunSize.pick(1024, 256);
+        sim.arenaPrompts = 0;
+        sim.seed = seed;
+        sim.device = device;
+        sim.out = out.resolve("feedback");
+        sim.call();
+        return out.resolve("feedback").resolve("feedback.jsonl");
     }
 
     /** Stage 1: select among the bundled models (or pretrain one when none is bundled). */
