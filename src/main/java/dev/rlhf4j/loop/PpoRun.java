@@ -70,6 +70,17 @@ public final class PpoRun {
      */
     public static Result run(Path initial, Path rewardModelDir, List<Prompt> train, List<Prompt> heldOut, PpoConfig config,
             int saveEvery, Path out, Progress progress) {
+        return run(initial, initial, rewardModelDir, train, heldOut, config, saveEvery, out, progress);
+    }
+
+    /**
+     * Runs PPO from {@code start} with the KL penalty (and the win rate) measured against
+     * {@code reference} — in the iterative loop, each round starts from the last policy while the
+     * reference stays the initial model.
+     */
+    public static Result run(Path startDir, Path referenceDir, Path rewardModelDir, List<Prompt> train, List<Prompt> heldOut,
+            PpoConfig config, int saveEvery, Path out, Progress progress) {
+        Path initial = referenceDir;
         Device device = Devices.resolve(config.device());
         ReviewPreference judge = ReviewPreference.defaults();
         Path policyDir = out.resolve("policy");
@@ -79,7 +90,7 @@ public final class PpoRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + out, e);
         }
-        try (PolicyModel policy = PolicyModel.load(initial, device, config.seed());
+        try (PolicyModel policy = PolicyModel.load(startDir, device, config.seed());
                 LanguageModel reference = Checkpoint.load(initial, device);
                 RewardModel rm = RewardModel.load(rewardModelDir, device);
                 MetricsLog metrics = MetricsLog.toCsv(out.resolve("metrics.csv"));

@@ -1,0 +1,44 @@
+package dev.rlhf4j.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rlhf4j.core.Home;
+import dev.rlhf4j.feedback.FeedbackLog;
+import dev.rlhf4j.feedback.FeedbackRecord;
+import dev.rlhf4j.ppo.PpoConfig;
+import dev.rlhf4j.reward.RewardConfig;
+import dev.rlhf4j.text.ReviewWorld;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two short rounds of the loop: the feedback grows with the policy's samples and every round is judged. */
+class RlhfLoopTest {
+
+    @Test
+    void twoRounds(@TempDir Path out) throws Exception {
+        List<FeedbackRecord> feedback = FeedbackLog.readStrict(Home.resolve("datasets/feedback/feedback.jsonl")).subList(0, 200);
+        RlhfLoop.Settings s = new RlhfLoop.Settings(2, 16, 4,
+                PpoConfig.defaults().withSteps(3).withBatchSize(16, 8).withDevice("cpu"),
+                RewardConfig.defaults(RewardConfig.Objective.BT).withEpochs(1));
+        List<RlhfLoop.Round> rounds = RlhfLoop.run(Home.resolve("datasets/pretrained/small"), feedback,
+                ReviewWorld.readPrompts(Home.resolve("datasets/reviews/prompts.csv")), s, out, null);
+        assertEquals(2, rounds.size());
+        assertEquals(200, rounds.get(0).feedback());
+        assertEquals(216, rounds.get(1).feedback(), "round 1's policy added 16 rankings");
+        List<FeedbackRecord> log = FeedbackLog.readStrict(out.resolve("feedback.jsonl"));
+        assertEquals(216, log.size());
+        assertEquals("round-1", log.get(215).model());
+        assertTrue(log.get(215).id().startsWith("round-1-f"), log.get(215).id());
+        for (RlhfLoop.Round r : rounds) {
+            assertTrue(r.winRate() >= 0 && r.winRate() <= 1 && r.winLower() <= r.winRate() && r.winRate() <= r.winUpper(), r.toString());
+            assertTrue(Files.exists(r.policy().resolve("model.safetensors")));
+        }
+        assertEquals(out.resolve("round-2/ppo/policy"), rounds.get(1).policy());
+        assertEquals(3, Files.readAllLines(out.resolve("rounds.csv")).size());
+        assertEquals(3, RlhfLoop.chart(rounds).getSeriesMap().size());
+    }
+}
