@@ -110,9 +110,14 @@ public final class PpoBenchmark {
     public record ModelInfo(String checkpoint, int vocabSize, int contextLength, int nLayer, int nHead, int nEmbd,
             long parameters) {}
 
-    /** What one iteration does. */
+    /**
+     * What one iteration does. {@code scoreLenMean}: the reward model's batch length (its longest
+     * BOS + prompt + response + EOS after decoding and re-encoding, which drops the response's
+     * PAD/BOS/EOS tokens), averaged over the timed iterations.
+     */
     public record Work(int batch, int miniBatch, int ppoEpochs, int optimizerSteps, int promptLen, int newTokens,
-            double responseTokensMean, int promptsAvailable, float learningRate, int warmup, int iterations) {}
+            double responseTokensMean, double scoreLenMean, int promptsAvailable, float learningRate, int warmup,
+            int iterations) {}
 
     /** One phase's times over the timed iterations, milliseconds. */
     public record Phase(double msMedian, double msMin, double msMean) {
@@ -139,9 +144,10 @@ public final class PpoBenchmark {
                     cores, date));
             sb.append(String.format(Locale.ROOT, "model: %s, %d layers, width %d, vocab %d, %,d params (x3: policy, reference, reward)%n",
                     model.checkpoint(), model.nLayer(), model.nEmbd(), model.vocabSize(), model.parameters()));
-            sb.append(String.format(Locale.ROOT, "iteration: %d prompts of %d tokens, %d new tokens each (mean %.1f), "
-                    + "%d epochs x %d minibatches of %d = %d optimizer steps; median of %d after %d warm-up%n",
-                    work.batch(), work.promptLen(), work.newTokens(), work.responseTokensMean(), work.ppoEpochs(),
+            sb.append(String.format(Locale.ROOT, "iteration: %d prompts of %d tokens, %d new tokens each (mean %.1f), reward model on "
+                    + "[%d, %.1f] (mean T), %d epochs x %d minibatches of %d = %d optimizer steps; median of %d after %d warm-up%n",
+                    work.batch(), work.promptLen(), work.newTokens(), work.responseTokensMean(), work.batch(),
+                    work.scoreLenMean(), work.ppoEpochs(),
                     work.optimizerSteps() / work.ppoEpochs(), work.miniBatch(), work.optimizerSteps(), work.iterations(),
                     work.warmup()));
             sb.append(String.format(Locale.ROOT, "%-16s %10s %10s %8s%n", "phase", "ms median", "ms min", "share"));
@@ -196,6 +202,7 @@ public final class PpoBenchmark {
         int n = o.iterations();
         double[][] ms = new double[KEYS.size()][n];
         double responseTokens = 0;
+        double[] scoreLen = new double[1];
         OpProfile.Summary profile = null;
         ModelInfo model;
         Work work;
@@ -203,6 +210,16 @@ public final class PpoBenchmark {
             GptConfig gc = setup.policy.lm().config();
             model = new ModelInfo(o.checkpoint().toString(), gc.vocabSize(), gc.contextLength(), gc.nLayer(), gc.nHead(),
                     gc.nEmbd(), setup.policy.lm().parameterCount());
+            // after time/ppo/total is taken: the reward model's batch length T of this iteration
+            setup.trainer.addListener((it, m, r) -> {
+                int t = 0;
+                for (int i = 0; i < r.size(); i++) {
+                    t = Math.max(t, setup.rewardModel.encode(r.prompts().get(i).text(), r.completions().get(i)).length);
+                }
+                if (it > o.warmup() && it <= o.warmup() + n) {
+                    scoreLen[0] += t / (double) n;
+                }
+            });
             for (int it = 0; it < o.warmup() + n; it++) {
                 Map<String, Double> m = setup.trainer.step();
                 int i = it - o.warmup();
@@ -220,7 +237,7 @@ public final class PpoBenchmark {
             }
             int stepsPerEpoch = (o.batch() + o.miniBatch() - 1) / o.miniBatch();
             work = new Work(o.batch(), o.miniBatch(), o.epochs(), o.epochs() * stepsPerEpoch, o.promptTokens(),
-                    o.newTokens(), responseTokens, setup.prompts.size(), config.learningRate(), o.warmup(), n);
+                    o.newTokens(), responseTokens, scoreLen[0], setup.prompts.size(), config.learningRate(), o.warmup(), n);
         }
         double[] other = new double[n];
         for (int i = 0; i < n; i++) {
