@@ -7,6 +7,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -107,12 +108,16 @@ public final class PpoSoak {
      * @param rssKbAtWarmup VmRSS after iteration {@code warmup}
      * @param rssGrowthPct (RSS at the end − at warm-up) / at warm-up, in %
      * @param rssSlopeKbPerIteration least-squares slope of RSS over the iterations after warm-up
+     * @param heapPretouched whether the JVM ran with {@code -XX:+AlwaysPreTouch}: if not, RSS also
+     *     grows while the Java heap's pages are touched for the first time (about 10 MB of garbage
+     *     per iteration at batch 16, until the first collection), which is not a leak
      */
     public record Result(String date, int threads, int iterations, int warmup, int batch, int miniBatch, int epochs,
             int newTokens, int[] countsAtWarmup,
             int[] countsAtEnd, boolean countsFlat, int firstCountChange, double[] countDriftPerIteration,
             long rssKbAtWarmup, long rssKbAtEnd, long rssKbMax, double rssGrowthPct, double rssSlopeKbPerIteration,
-            long heapCommittedKbAtWarmup, long heapCommittedKbAtEnd, double secondsMedian, double secondsTotal,
+            long heapCommittedKbAtWarmup, long heapCommittedKbAtEnd, boolean heapPretouched, double secondsMedian,
+            double secondsTotal,
             double responseTokensMean, String csv) {
 
         /** The summary as text, with the two verdicts. */
@@ -133,6 +138,10 @@ public final class PpoSoak {
                     rssGrowthPct, rssGrowthPct <= 5 ? "PASS" : "MISS", rssSlopeKbPerIteration));
             sb.append(String.format(Locale.ROOT, "JVM heap committed: %,d kB -> %,d kB; iteration median %.2f s, "
                     + "soak %.0f s%n", heapCommittedKbAtWarmup, heapCommittedKbAtEnd, secondsMedian, secondsTotal));
+            if (!heapPretouched) {
+                sb.append("note: the heap was not pre-touched, so RSS also counts the Java heap filling up; for native "
+                        + "memory alone run with -Xms512m -Xmx512m -XX:+AlwaysPreTouch (JAVA_OPTS for ./rlhf4j)\n");
+            }
             return sb.toString();
         }
 
@@ -141,8 +150,12 @@ public final class PpoSoak {
         }
     }
 
+    /** PPO metrics copied into the CSV next to the counts, to tell a leak from a run that went wrong. */
+    private static final String[] METRICS = {"tokens/responses_len_mean", "env/reward_mean", "objective/kl",
+        "objective/kl_coef", "ppo/loss/total", "ppo/policy/ratio", "ppo/grad_norm", "ppo/skipped_batches"};
     private static final String HEADER = "iteration,seconds,policy_arrays,reference_arrays,reward_arrays,rss_kb,"
-            + "heap_used_kb,heap_committed_kb,response_tokens_mean\n";
+            + "heap_used_kb,heap_committed_kb,response_tokens_mean,reward_mean,kl,kl_coef,loss_total,ratio,grad_norm,"
+            + "skipped_batches\n";
 
     private PpoSoak() {}
 
@@ -178,9 +191,13 @@ public final class PpoSoak {
                 double len = m.get("tokens/responses_len_mean");
                 tokens += len / n;
                 if (w != null) {
-                    w.write(String.format(Locale.ROOT, "%d,%.4f,%d,%d,%d,%d,%d,%d,%.2f%n", i + 1, seconds[i], counts[i][0],
-                            counts[i][1], counts[i][2], rss[i], (rt.totalMemory() - rt.freeMemory()) / 1024,
-                            heapCommitted[i], len));
+                    StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%d,%.4f,%d,%d,%d,%d,%d,%d", i + 1,
+                            seconds[i], counts[i][0], counts[i][1], counts[i][2], rss[i],
+                            (rt.totalMemory() - rt.freeMemory()) / 1024, heapCommitted[i]));
+                    for (String k : METRICS) {
+                        row.append(String.format(Locale.ROOT, ",%.5g", m.getOrDefault(k, Double.NaN)));
+                    }
+                    w.write(row.append('\n').toString());
                     w.flush(); // a crash keeps every row so far
                 }
                 if (o.progress() > 0 && ((i + 1) % o.progress() == 0 || i + 1 == n)) {
@@ -221,7 +238,9 @@ public final class PpoSoak {
         double growth = 100.0 * (rss[n - 1] - rss[w]) / rss[w];
         return new Result(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), threads, n, o.warmup(), o.batch(),
                 o.miniBatch(), o.epochs(), o.newTokens(), counts[w], counts[n - 1], firstChange == 0, firstChange, drift, rss[w], rss[n - 1], max, growth,
-                slope(rss, w), heap[w], heap[n - 1], LmBenchmark.median(seconds), total, tokens, csv);
+                slope(rss, w), heap[w], heap[n - 1],
+                ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch"),
+                LmBenchmark.median(seconds), total, tokens, csv);
     }
 
     /** Least-squares slope of {@code ys[from..]} against the iteration index. */
