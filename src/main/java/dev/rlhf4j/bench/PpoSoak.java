@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -108,6 +109,8 @@ public final class PpoSoak {
      * @param rssKbAtWarmup VmRSS after iteration {@code warmup}
      * @param rssGrowthPct (RSS at the end − at warm-up) / at warm-up, in %
      * @param rssSlopeKbPerIteration least-squares slope of RSS over the iterations after warm-up
+     * @param iterations the iterations completed (fewer than asked when a step threw: see {@code error})
+     * @param error null, or the iteration whose step threw and the exception
      * @param heapPretouched whether the JVM ran with {@code -XX:+AlwaysPreTouch}: if not, RSS also
      *     grows while the Java heap's pages are touched for the first time (about 10 MB of garbage
      *     per iteration at batch 16, until the first collection), which is not a leak
@@ -117,12 +120,14 @@ public final class PpoSoak {
             int[] countsAtEnd, boolean countsFlat, int firstCountChange, double[] countDriftPerIteration,
             long rssKbAtWarmup, long rssKbAtEnd, long rssKbMax, double rssGrowthPct, double rssSlopeKbPerIteration,
             long heapCommittedKbAtWarmup, long heapCommittedKbAtEnd, boolean heapPretouched, double secondsMedian,
-            double secondsTotal,
-            double responseTokensMean, String csv) {
+            double secondsTotal, double responseTokensMean, String csv, String error) {
 
         /** The summary as text, with the two verdicts. */
         public String table() {
             StringBuilder sb = new StringBuilder();
+            if (error != null) {
+                sb.append("STOPPED EARLY at ").append(error).append('\n');
+            }
             sb.append(String.format(Locale.ROOT, "rlhf4j PPO soak  (%d iterations, batch %d / minibatch %d, %d epochs, "
                     + "<= %d new tokens (mean %.1f), %d threads, %s)%n", iterations, batch, miniBatch, epochs,
                     newTokens, responseTokensMean, threads, date));
@@ -166,6 +171,9 @@ public final class PpoSoak {
         if (o.out() != null) {
             System.out.println("wrote " + r.csv() + " and " + o.out().resolve("ppo-soak.json"));
         }
+        if (r.error() != null || !r.countsFlat() || r.rssGrowthPct() > 5) {
+            System.exit(1);
+        }
     }
 
     /** Runs the soak; writes the CSV (as it goes) and the JSON summary into {@code options.out()} unless null. */
@@ -177,19 +185,29 @@ public final class PpoSoak {
         long[] heapCommitted = new long[n];
         double[] seconds = new double[n];
         double tokens = 0;
+        int done = 0;
+        String error = null;
         Path csv = o.out() == null ? null : o.out().resolve("ppo-soak.csv");
         long start = System.nanoTime();
         try (PpoSetup setup = new PpoSetup(o.checkpoint(), o.prompts(), o.ppoConfig(), false, 0);
                 BufferedWriter w = csv == null ? null : open(csv)) {
             for (int i = 0; i < n; i++) {
-                Map<String, Double> m = setup.trainer.step();
+                Map<String, Double> m;
+                try {
+                    m = setup.trainer.step();
+                } catch (RuntimeException e) { // a diverged run: keep what was measured, say where it stopped
+                    error = "iteration " + (i + 1) + ": " + e;
+                    System.err.println("PpoSoak: stopped at " + error);
+                    break;
+                }
+                done = i + 1;
                 counts[i] = setup.resourceCounts();
                 rss[i] = rssKb();
                 Runtime rt = Runtime.getRuntime();
                 heapCommitted[i] = rt.totalMemory() / 1024;
                 seconds[i] = m.get("time/ppo/total");
                 double len = m.get("tokens/responses_len_mean");
-                tokens += len / n;
+                tokens += len;
                 if (w != null) {
                     StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%d,%.4f,%d,%d,%d,%d,%d,%d", i + 1,
                             seconds[i], counts[i][0], counts[i][1], counts[i][2], rss[i],
@@ -209,8 +227,13 @@ public final class PpoSoak {
             throw new UncheckedIOException("PpoSoak: could not write " + csv + ": " + e.getMessage(), e);
         }
         double total = (System.nanoTime() - start) / 1e9;
-        Result r = summarize(o, threads[0], counts, rss, heapCommitted, seconds, tokens, total,
-                csv == null ? null : csv.toString());
+        if (done <= o.warmup()) {
+            throw new IllegalStateException("PpoSoak: stopped before the end of the warm-up (" + o.warmup()
+                    + " iterations) at " + error);
+        }
+        Result r = summarize(o, threads[0], Arrays.copyOf(counts, done), Arrays.copyOf(rss, done),
+                Arrays.copyOf(heapCommitted, done), Arrays.copyOf(seconds, done), tokens / done, total,
+                csv == null ? null : csv.toString(), error);
         if (o.out() != null) {
             AtomicFiles.writeString(o.out().resolve("ppo-soak.json"), r.toJson() + "\n");
         }
@@ -218,12 +241,12 @@ public final class PpoSoak {
     }
 
     static Result summarize(Options o, int threads, int[][] counts, long[] rss, long[] heap, double[] seconds,
-            double tokens, double total, String csv) {
+            double tokens, double total, String csv, String error) {
         int n = counts.length;
         int w = o.warmup() - 1; // index of the warm-up iteration
         int firstChange = 0;
         for (int i = w + 1; i < n && firstChange == 0; i++) {
-            if (!java.util.Arrays.equals(counts[i], counts[w])) {
+            if (!Arrays.equals(counts[i], counts[w])) {
                 firstChange = i + 1;
             }
         }
@@ -240,7 +263,7 @@ public final class PpoSoak {
                 o.miniBatch(), o.epochs(), o.newTokens(), counts[w], counts[n - 1], firstChange == 0, firstChange, drift, rss[w], rss[n - 1], max, growth,
                 slope(rss, w), heap[w], heap[n - 1],
                 ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch"),
-                LmBenchmark.median(seconds), total, tokens, csv);
+                LmBenchmark.median(seconds), total, tokens, csv, error);
     }
 
     /** Least-squares slope of {@code ys[from..]} against the iteration index. */

@@ -103,6 +103,9 @@ public final class BenchCommand implements Callable<Integer> {
             PpoSoak.Result result = PpoSoak.run(options);
             System.out.print(result.table());
             System.out.println("wrote " + result.csv() + " and " + out.resolve("ppo-soak.json"));
+            if (result.error() != null || !result.countsFlat() || result.rssGrowthPct() > 5) {
+                return 1;
+            }
         }
         return 0;
     }
