@@ -20,8 +20,8 @@ and the same phases, timed at the same boundaries as PpoTrainer's time/ppo/* met
                  (betas 0.9/0.95, eps 1e-8, lr 1e-4, no weight decay: PpoTrainer's LmOptimizer)
   total          the above + adaptive KL controller + a few metrics
 
-Dropout is off (the Java policy runs with training=false). Prints one JSON object with the Java
-side's keys on stdout.
+Dropout is off (the Java policy runs with training=false). Writes one JSON object with the Java
+side's keys to --out, or to stdout.
 
 Run with Debian's python3-torch:  /usr/bin/python3 bench/ppo_twin.py --threads 2
 """
@@ -50,7 +50,7 @@ def parse_args():
     ap.add_argument("--prompt-len", type=int, default=4, help="prompt tokens, BOS included")
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--iterations", type=int, default=7)
-    ap.add_argument("--out", help="also write the JSON to this file")
+    ap.add_argument("--out", help="write the JSON to this file instead of stdout")
     ap.add_argument("--profile", action="store_true", help="also profile one iteration (torch.profiler)")
     return ap.parse_args()
 
@@ -426,7 +426,8 @@ def main():
         with open(args.out + ".tmp", "w") as f:
             f.write(text + "\n")
         os.replace(args.out + ".tmp", args.out)
-    print(text)
+    else:
+        print(text)
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ if [ "$TWIN_REFERENCE_BLAS" = true ]; then TWIN_ARGS+=(--warmup 1 --iterations 2
 echo "== PyTorch eager twin of the PPO iteration with $THREADS threads (BLAS: $BLAS)"
 check_idle twin
 timed twin "$PY" bench/ppo_twin.py --threads "$THREADS" --seed "$SEED" --out "$OUT/pytorch-ppo.json" \
-  "${TWIN_ARGS[@]}" > /dev/null
+  "${TWIN_ARGS[@]}"
 
 # ---- comparison
 "$PY" - "$OUT" "$WARNINGS" <<'EOF'
