@@ -3,6 +3,7 @@
 # twin with the same shapes and threads, then prints both and their ratios. See bench/README.md.
 #
 #   bench/run.sh [--threads N] [--out DIR] [--seed S] [--profile]
+#   bench/run.sh --ppo [run_ppo.sh options]     (one PPO iteration instead: see bench/run_ppo.sh)
 #
 # --profile also runs both sides' profilers (3 training steps, one cached generation) and prints
 # the ops that take the time; traces and summaries go to DIR.
@@ -12,6 +13,14 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+
+for a in "$@"; do
+  if [ "$a" = --ppo ]; then
+    args=()
+    for b in "$@"; do [ "$b" = --ppo ] || args+=("$b"); done
+    exec bench/run_ppo.sh "${args[@]}"
+  fi
+done
 
 THREADS=$(nproc 2>/dev/null || echo 1)
 OUT=runs/bench
@@ -23,7 +32,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
     --profile) PROFILE=true; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -37,44 +46,9 @@ if [ ! -f target/rlhf4j.jar ] || [ ! -d target/lib ] \
   ./mvnw -q -B -DskipTests package
 fi
 
-# ---- is anything else using the CPUs? (on a shared machine another process makes every figure
-# meaningless: OpenMP threads that lose their core stall the whole op.) Before each run we look at
-# the load; during it we compare the machine's busy CPU time with the run's own.
-busy_jiffies() { local a b c d e f g h; read -r _ a b c d e f g h _ < /proc/stat; echo $((a+b+c+f+g+h)) $((a+b+c+d+e+f+g+h)); }
-check_idle() {
-  [ -r /proc/stat ] || return 0
-  local b1 t1 b2 t2 busy
-  read -r b1 t1 < <(busy_jiffies); sleep 2; read -r b2 t2 < <(busy_jiffies)
-  busy=$(( 100 * (b2 - b1) / (t2 - t1 > 0 ? t2 - t1 : 1) ))
-  if [ "$busy" -gt 15 ]; then
-    echo "WARNING: the CPUs are ${busy}% busy before the $1 run; figures will be noisy." >&2
-    echo "$1: CPUs ${busy}% busy before the run" >> "$OUT/warnings.txt"
-  fi
-}
-# timed NAME CMD...: runs CMD and warns if other processes used more than 0.15 cores meanwhile.
-timed() {
-  local name=$1; shift
-  if [ ! -r /proc/stat ]; then "$@"; return; fi
-  local hz b1 b2 w1 w2 tf
-  hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
-  tf=$(mktemp)
-  read -r b1 _ < <(busy_jiffies); w1=$(date +%s%N)
-  { TIMEFORMAT='%U %S'; time "$@" 2>&3; } 3>&2 2>"$tf"
-  read -r b2 _ < <(busy_jiffies); w2=$(date +%s%N)
-  "$PY" - "$name" "$hz" "$b1" "$b2" "$w1" "$w2" "$tf" "$OUT/warnings.txt" <<'PYEOF'
-import sys
-name, hz, b1, b2, w1, w2, tf, warn = sys.argv[1:]
-own = sum(float(x) for x in open(tf).read().split()[-2:])
-wall = (int(w2) - int(w1)) / 1e9
-others = ((int(b2) - int(b1)) / float(hz) - own) / wall
-print(f"   [{name}: {wall:.0f} s wall, other processes used {max(others, 0):.2f} cores on average]")
-if others > 0.15:
-    msg = f"{name}: other processes used {others:.2f} cores on average during the run"
-    print("WARNING: " + msg + "; figures are unreliable.", file=sys.stderr)
-    open(warn, "a").write(msg + "\n")
-PYEOF
-  rm -f "$tf"
-}
+WARNINGS=$OUT/warnings.txt
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 rm -f "$OUT/warnings.txt"
 
 # ---- rlhf4j
@@ -89,32 +63,10 @@ if ! "$PY" -c 'import torch' 2>/dev/null; then
   echo "run.sh: $PY cannot import torch (Debian: apt install python3-torch); skipping the twin" >&2
   exit 1
 fi
-# Debian's python3-torch is built with BLAS_INFO=generic: it uses whatever libblas.so.3 resolves
-# to, and the reference (netlib) BLAS is ~40x slower than OpenBLAS on our matrix products.
 TWIN_ARGS=()
 if [ "$PROFILE" = true ]; then TWIN_ARGS+=(--profile); fi
-if [ -n "${TWIN_BLAS_DIR:-}" ]; then
-  export LD_LIBRARY_PATH="$TWIN_BLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-fi
-BLAS=$("$PY" -c 'import torch
-print(" ".join(sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l.lower() and "/" in l})))')
-if [ -z "${TWIN_BLAS_DIR:-}" ] && ! echo "$BLAS" | grep -qi 'openblas\|mkl\|blis'; then
-  for d in /usr/lib/x86_64-linux-gnu/openblas-openmp /usr/lib/x86_64-linux-gnu/openblas-pthread \
-           /usr/lib/aarch64-linux-gnu/openblas-openmp /usr/lib/aarch64-linux-gnu/openblas-pthread; do
-    if [ -f "$d/libblas.so.3" ]; then
-      export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-      BLAS="$d/libblas.so.3"
-      break
-    fi
-  done
-fi
-if ! echo "$BLAS" | grep -qi 'openblas\|mkl\|blis'; then
-  echo "WARNING: PyTorch would use the reference BLAS ($BLAS): its figures are not representative." >&2
-  echo "         Install an optimised one (apt install libopenblas0-openmp) or set TWIN_BLAS_DIR." >&2
-  echo "         Running the twin with fewer steps to keep this short." >&2
-  echo "twin: reference BLAS ($BLAS)" >> "$OUT/warnings.txt"
-  TWIN_ARGS+=(--warmup 1 --steps 3 --runs 1)
-fi
+twin_blas
+if [ "$TWIN_REFERENCE_BLAS" = true ]; then TWIN_ARGS+=(--warmup 1 --steps 3 --runs 1); fi
 echo "== PyTorch eager twin with $THREADS threads (BLAS: $BLAS)"
 check_idle twin
 timed twin "$PY" bench/torch_twin.py --threads "$THREADS" --vocab "$VOCAB" --seed "$SEED" \

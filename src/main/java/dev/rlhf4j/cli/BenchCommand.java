@@ -1,6 +1,8 @@
 package dev.rlhf4j.cli;
 
 import dev.rlhf4j.bench.LmBenchmark;
+import dev.rlhf4j.bench.PpoBenchmark;
+import dev.rlhf4j.bench.PpoSoak;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,12 +10,17 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code rlhf4j bench}: times the bundled model's training step and its generation with and without
- * the KV cache ({@link LmBenchmark}), prints a table and writes {@code rlhf4j.json}. Compare with
- * PyTorch eager by running {@code bench/run.sh}, which also runs the Python twin.
+ * the KV cache ({@link LmBenchmark}), prints a table and writes {@code rlhf4j.json}. With
+ * {@code --ppo} it times one PPO iteration by phase instead ({@link PpoBenchmark},
+ * {@code rlhf4j-ppo.json}); with {@code --soak N} it runs N PPO iterations and checks that the
+ * models' array counts stay flat and resident memory does not grow ({@link PpoSoak},
+ * {@code ppo-soak.csv}). Compare with PyTorch eager by running {@code bench/run.sh} (or
+ * {@code bench/run.sh --ppo}), which also runs the Python twin.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the bundled GPT: train-step time and generation tokens/s with and without "
-                + "the KV cache (bench/run.sh also runs the PyTorch-eager twin and prints ratios).")
+                + "the KV cache; --ppo: one PPO iteration by phase; --soak N: N PPO iterations checking for leaks "
+                + "(bench/run.sh [--ppo] also runs the PyTorch-eager twin and prints ratios).")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N",
@@ -34,27 +41,72 @@ public final class BenchCommand implements Callable<Integer> {
     int runs = 3;
 
     @Option(names = "--profile",
-            description = "Also profile 3 training steps and one cached generation with libtorch's profiler "
-                    + "(op counts, self time per op; chrome traces in --out).")
+            description = "Also profile 3 training steps and one cached generation (with --ppo: one PPO iteration) "
+                    + "with libtorch's profiler (op counts, self time per op; chrome traces in --out).")
     boolean profile;
+
+    @Option(names = "--ppo",
+            description = "Time one PPO iteration (PpoTrainer.step on the bundled small model, PpoConfig's defaults, "
+                    + "full-length responses) by phase instead; writes rlhf4j-ppo.json.")
+    boolean ppo;
+
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "With --ppo: timed PPO iterations, after 2 warm-up ones (default: ${DEFAULT-VALUE}).")
+    int iterations = 7;
+
+    @Option(names = "--soak", paramLabel = "N",
+            description = "Run N PPO iterations (batch 16, minibatch 4) recording the models' NDManager array counts "
+                    + "and the process's RSS after each; writes ppo-soak.csv and ppo-soak.json. For an RSS figure "
+                    + "free of the Java heap filling up, run with JAVA_OPTS='-Xms512m -Xmx512m -XX:+AlwaysPreTouch'.")
+    int soak;
 
     /** For picocli. */
     public BenchCommand() {}
 
     @Override
     public Integer call() {
+        if (soak < 0 || (soak > 0 && soak < 2) || iterations < 1) {
+            throw new IllegalArgumentException("bench: --soak needs at least 2 iterations and --iterations at least 1, "
+                    + "found --soak " + soak + ", --iterations " + iterations);
+        }
         // PyTorch reads its thread counts once, when the engine starts: set them before any DJL call
         LmBenchmark.presetThreads(threads);
-        LmBenchmark.Options options = LmBenchmark.Options.defaults()
-                .withThreads(threads)
-                .withOut(out)
-                .withSeed(seed)
-                .withTrainSteps(LmBenchmark.Options.defaults().warmupSteps(), steps)
-                .withGenRuns(runs)
-                .withProfile(profile);
-        LmBenchmark.Result result = LmBenchmark.run(options);
-        System.out.print(result.table());
-        System.out.println("wrote " + out.resolve("rlhf4j.json"));
+        if (!ppo && soak == 0) {
+            LmBenchmark.Options options = LmBenchmark.Options.defaults()
+                    .withThreads(threads)
+                    .withOut(out)
+                    .withSeed(seed)
+                    .withTrainSteps(LmBenchmark.Options.defaults().warmupSteps(), steps)
+                    .withGenRuns(runs)
+                    .withProfile(profile);
+            LmBenchmark.Result result = LmBenchmark.run(options);
+            System.out.print(result.table());
+            System.out.println("wrote " + out.resolve("rlhf4j.json"));
+        }
+        if (ppo) {
+            PpoBenchmark.Options options = PpoBenchmark.Options.defaults()
+                    .withThreads(threads)
+                    .withOut(out)
+                    .withSeed(seed)
+                    .withIterations(PpoBenchmark.Options.defaults().warmup(), iterations)
+                    .withProfile(profile);
+            PpoBenchmark.Result result = PpoBenchmark.run(options);
+            System.out.print(result.table());
+            System.out.println("wrote " + out.resolve("rlhf4j-ppo.json"));
+        }
+        if (soak > 0) {
+            PpoSoak.Options options = PpoSoak.Options.defaults()
+                    .withThreads(threads)
+                    .withOut(out)
+                    .withSeed(seed)
+                    .withIterations(soak, PpoSoak.defaultWarmup(soak));
+            PpoSoak.Result result = PpoSoak.run(options);
+            System.out.print(result.table());
+            System.out.println("wrote " + result.csv() + " and " + out.resolve("ppo-soak.json"));
+            if (result.error() != null || !result.countsFlat() || result.rssGrowthPct() > 5) {
+                return 1;
+            }
+        }
         return 0;
     }
 }
