@@ -48,6 +48,10 @@ public final class Main implements Runnable {
                 cmd.getErr().println("error: " + e.getMessage());
                 return 2;
             }
+            if (e instanceof dev.rlhf4j.ppo.Diagnostics.DivergedException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return 3;
+            }
             throw e;
         });
         return cli.execute(args);

@@ -317,7 +317,8 @@ public final class PpoTrainer {
                 PpoLoss.Result loss = PpoLoss.compute(logp, work.create(oldLogp, shape), work.create(adv, shape), vpred,
                         work.create(oldValues, shape), work.create(returns, shape), work.create(mask, shape), entropy,
                         config.lossConfig());
-                skipped = loss.stats().ratioMean() > config.ratioThreshold();
+                // TRL skips a minibatch whose mean ratio exceeds ratioThreshold; a NaN or infinite loss is skipped too
+                skipped = !(loss.stats().ratioMean() <= config.ratioThreshold()) || !Double.isFinite(loss.stats().total());
                 if (!skipped) {
                     gc.backward(loss.total());
                 }
@@ -325,7 +326,12 @@ public final class PpoTrainer {
             }
         }
         if (!skipped) {
-            stats.gradNorm(optimizer.step(config.learningRate()));
+            try {
+                stats.gradNorm(optimizer.step(config.learningRate()));
+            } catch (ArithmeticException e) {
+                throw new Diagnostics.DivergedException("PPO diverged at iteration " + (iteration + 1) + ": " + e.getMessage()
+                        + ". Keep the last checkpoint written before it; lower learningRate.");
+            }
         }
     }
 
