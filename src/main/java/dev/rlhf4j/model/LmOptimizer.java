@@ -84,6 +84,30 @@ public final class LmOptimizer {
         }
     }
 
+    /**
+     * Throws away the accumulated gradients (sets them to 0, NaN and ∞ included) without an update:
+     * what a trainer does with a minibatch whose gradient came out non-finite.
+     */
+    public void discardGradients() {
+        NDManager scratch = null;
+        try {
+            for (Map.Entry<String, Parameter> e : params) {
+                NDArray w = e.getValue().getArray();
+                NDArray g = w.getGradient();
+                if (scratch == null) {
+                    scratch = w.getManager().newSubManager();
+                }
+                g.attach(scratch);
+                g.muli(0f);                  // finite → 0, NaN and ±∞ → NaN
+                g.set(g.isNaN(), 0f);        // NaN → 0
+            }
+        } finally {
+            if (scratch != null) {
+                scratch.close();
+            }
+        }
+    }
+
     /** ‖g‖₂ over all gradients: √(Σ_i Σ g_i²), with one device→host copy. */
     private static float globalNorm(List<NDArray> grads) {
         NDArray total = null;

@@ -11,6 +11,7 @@ final class MinibatchStats {
     private int skipped;
     private double gradNormSum;
     private int gradNorms;
+    private int nonFinite;
 
     void add(PpoLoss.Stats s, boolean skip) {
         count++;
@@ -20,6 +21,15 @@ final class MinibatchStats {
         for (Map.Entry<String, Double> e : s.toMetrics().entrySet()) {
             sums.merge(e.getKey(), e.getValue(), Double::sum);
         }
+    }
+
+    void nonFiniteGradient() {
+        nonFinite++;
+        skipped++;
+    }
+
+    int nonFiniteGradients() {
+        return nonFinite;
     }
 
     void gradNorm(float norm) {
@@ -34,6 +44,7 @@ final class MinibatchStats {
             m.put(e.getKey(), e.getValue() / count);
         }
         m.put("ppo/skipped_batches", (double) skipped);
+        m.put("ppo/nonfinite_grad_batches", (double) nonFinite);
         m.put("ppo/grad_norm", gradNorms == 0 ? Double.NaN : gradNormSum / gradNorms);
         return m;
     }

@@ -329,8 +329,16 @@ public final class PpoTrainer {
             try {
                 stats.gradNorm(optimizer.step(config.learningRate()));
             } catch (ArithmeticException e) {
-                throw new Diagnostics.DivergedException("PPO diverged at iteration " + (iteration + 1) + ": " + e.getMessage()
-                        + ". Keep the last checkpoint written before it; lower learningRate.");
+                // a non-finite gradient from a finite loss: drop this minibatch (no update) and go on;
+                // if every minibatch of the iteration fails, PPO has diverged
+                optimizer.discardGradients();
+                stats.nonFiniteGradient();
+                if (stats.nonFiniteGradients() >= config.ppoEpochs() * ((r.size() + config.miniBatchSize() - 1)
+                        / config.miniBatchSize())) {
+                    throw new Diagnostics.DivergedException("PPO diverged at iteration " + (iteration + 1)
+                            + ": every minibatch gave a non-finite gradient (" + e.getMessage()
+                            + "). Keep the last checkpoint written before it; lower learningRate.");
+                }
             }
         }
     }
