@@ -260,7 +260,8 @@ public final class PpoSoak {
         }
         double growth = 100.0 * (rss[n - 1] - rss[w]) / rss[w];
         return new Result(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), threads, n, o.warmup(), o.batch(),
-                o.miniBatch(), o.epochs(), o.newTokens(), counts[w], counts[n - 1], firstChange == 0, firstChange, drift, rss[w], rss[n - 1], max, growth,
+                o.miniBatch(), o.epochs(), o.newTokens(), counts[w], counts[n - 1], firstChange == 0, firstChange, drift,
+                rss[w], rss[n - 1], max, growth,
                 slope(rss, w), heap[w], heap[n - 1],
                 ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch"),
                 LmBenchmark.median(seconds), total, tokens, csv, error);
