@@ -139,7 +139,7 @@ if [ "$SOAK" -gt 0 ]; then
   # a fixed heap, touched at start-up: RSS then moves with native memory, not with the heap filling up
   timed soak java -Xms512m -Xmx512m -XX:+AlwaysPreTouch "${JAVA_THREADS[@]}" -cp "target/classes:target/lib/*" \
     dev.rlhf4j.bench.PpoSoak --threads "$THREADS" --out "$OUT" --seed "$SEED" --iterations "$SOAK" --progress 50
-  if [ -f "$WARNINGS" ] && grep -q '^soak' "$WARNINGS"; then
+  if [ -f "$WARNINGS" ] && grep -q '^soak: other processes' "$WARNINGS"; then
     echo "WARNING: the soak ran on a busy machine: its times are unreliable (its counts and RSS are not)." >&2
   fi
 fi

@@ -142,10 +142,12 @@ public final class PpoBenchmark {
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "rlhf4j PPO benchmark  (%s, %d threads, %d cores, %s)%n", engine, threads,
                     cores, date));
-            sb.append(String.format(Locale.ROOT, "model: %s, %d layers, width %d, vocab %d, %,d params (x3: policy, reference, reward)%n",
+            sb.append(String.format(Locale.ROOT,
+                    "model: %s, %d layers, width %d, vocab %d, %,d params (x3: policy, reference, reward)%n",
                     model.checkpoint(), model.nLayer(), model.nEmbd(), model.vocabSize(), model.parameters()));
-            sb.append(String.format(Locale.ROOT, "iteration: %d prompts of %d tokens, %d new tokens each (mean %.1f), reward model on "
-                    + "[%d, %.1f] (mean T), %d epochs x %d minibatches of %d = %d optimizer steps; median of %d after %d warm-up%n",
+            sb.append(String.format(Locale.ROOT, "iteration: %d prompts of %d tokens, %d new tokens each (mean %.1f), "
+                    + "reward model on [%d, %.1f] (mean T), %d epochs x %d minibatches of %d = %d optimizer steps; "
+                    + "median of %d after %d warm-up%n",
                     work.batch(), work.promptLen(), work.newTokens(), work.responseTokensMean(), work.batch(),
                     work.scoreLenMean(), work.ppoEpochs(),
                     work.optimizerSteps() / work.ppoEpochs(), work.miniBatch(), work.optimizerSteps(), work.iterations(),

@@ -101,6 +101,8 @@ public final class PpoSoak {
     /**
      * The soak's verdicts and the figures behind them.
      *
+     * @param parameterArrays {policy, reference, reward model} parameter arrays: what each manager
+     *     holds when nothing else is left on it
      * @param countsAtWarmup {policy, reference, reward model} arrays after iteration {@code warmup}
      * @param countsAtEnd the same after the last iteration
      * @param countsFlat every iteration after the warm-up had exactly the warm-up counts
@@ -116,7 +118,7 @@ public final class PpoSoak {
      *     per iteration at batch 16, until the first collection), which is not a leak
      */
     public record Result(String date, int threads, int iterations, int warmup, int batch, int miniBatch, int epochs,
-            int newTokens, int[] countsAtWarmup,
+            int newTokens, int[] parameterArrays, int[] countsAtWarmup,
             int[] countsAtEnd, boolean countsFlat, int firstCountChange, double[] countDriftPerIteration,
             long rssKbAtWarmup, long rssKbAtEnd, long rssKbMax, double rssGrowthPct, double rssSlopeKbPerIteration,
             long heapCommittedKbAtWarmup, long heapCommittedKbAtEnd, boolean heapPretouched, double secondsMedian,
@@ -132,6 +134,8 @@ public final class PpoSoak {
                     + "<= %d new tokens (mean %.1f), %d threads, %s)%n", iterations, batch, miniBatch, epochs,
                     newTokens, responseTokensMean, threads, date));
             sb.append(String.format(Locale.ROOT, "%-22s %10s %10s %10s%n", "NDManager arrays", "policy", "reference", "reward"));
+            sb.append(String.format(Locale.ROOT, "%-22s %10d %10d %10d%n", "parameters", parameterArrays[0],
+                    parameterArrays[1], parameterArrays[2]));
             sb.append(String.format(Locale.ROOT, "%-22s %10d %10d %10d%n", "after iteration " + warmup, countsAtWarmup[0],
                     countsAtWarmup[1], countsAtWarmup[2]));
             sb.append(String.format(Locale.ROOT, "%-22s %10d %10d %10d%n", "after iteration " + iterations, countsAtEnd[0],
@@ -189,8 +193,11 @@ public final class PpoSoak {
         String error = null;
         Path csv = o.out() == null ? null : o.out().resolve("ppo-soak.csv");
         long start = System.nanoTime();
+        int[] params;
         try (PpoSetup setup = new PpoSetup(o.checkpoint(), o.prompts(), o.ppoConfig(), false, 0);
                 BufferedWriter w = csv == null ? null : open(csv)) {
+            params = new int[] {setup.policy.parameters().size(), setup.reference.parameters().size(),
+                setup.rewardModel.parameters().size()};
             for (int i = 0; i < n; i++) {
                 Map<String, Double> m;
                 try {
@@ -231,7 +238,7 @@ public final class PpoSoak {
             throw new IllegalStateException("PpoSoak: stopped before the end of the warm-up (" + o.warmup()
                     + " iterations) at " + error);
         }
-        Result r = summarize(o, threads[0], Arrays.copyOf(counts, done), Arrays.copyOf(rss, done),
+        Result r = summarize(o, threads[0], params, Arrays.copyOf(counts, done), Arrays.copyOf(rss, done),
                 Arrays.copyOf(heapCommitted, done), Arrays.copyOf(seconds, done), tokens / done, total,
                 csv == null ? null : csv.toString(), error);
         if (o.out() != null) {
@@ -240,8 +247,8 @@ public final class PpoSoak {
         return r;
     }
 
-    static Result summarize(Options o, int threads, int[][] counts, long[] rss, long[] heap, double[] seconds,
-            double tokens, double total, String csv, String error) {
+    static Result summarize(Options o, int threads, int[] params, int[][] counts, long[] rss, long[] heap,
+            double[] seconds, double tokens, double total, String csv, String error) {
         int n = counts.length;
         int w = o.warmup() - 1; // index of the warm-up iteration
         int firstChange = 0;
@@ -260,7 +267,8 @@ public final class PpoSoak {
         }
         double growth = 100.0 * (rss[n - 1] - rss[w]) / rss[w];
         return new Result(OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), threads, n, o.warmup(), o.batch(),
-                o.miniBatch(), o.epochs(), o.newTokens(), counts[w], counts[n - 1], firstChange == 0, firstChange, drift, rss[w], rss[n - 1], max, growth,
+                o.miniBatch(), o.epochs(), o.newTokens(), params, counts[w], counts[n - 1], firstChange == 0, firstChange, drift,
+                rss[w], rss[n - 1], max, growth,
                 slope(rss, w), heap[w], heap[n - 1],
                 ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch"),
                 LmBenchmark.median(seconds), total, tokens, csv, error);

@@ -27,7 +27,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "PyTorch intra-op and inter-op threads (default: available processors, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Folder for rlhf4j.json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Folder for rlhf4j.json (--ppo: rlhf4j-ppo.json; --soak: ppo-soak.csv, ppo-soak.json) "
+            + "(default: ${DEFAULT-VALUE}).")
     Path out = Path.of("runs", "bench");
 
     @Option(names = "--seed", description = "Seed for the model, data, prompts and sampler (default: ${DEFAULT-VALUE}).")
