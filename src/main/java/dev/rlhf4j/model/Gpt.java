@@ -18,6 +18,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import dev.rlhf4j.core.Scalars;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -128,7 +129,8 @@ public final class Gpt extends AbstractBlock {
             NDArray h = layerNorm(x, ps, l.get("ln_1.weight"), l.get("ln_1.bias"), training);
             NDArray qkv = linear(h, ps, l.get("attn.c_attn.weight"), l.get("attn.c_attn.bias"), training); // [B,T,3E]
             NDList split = qkv.split(3, 2);
-            NDArray q = heads(split.get(0), b, t).mul(1.0 / Math.sqrt(config.headSize())); // [B,H,T,hd]
+            NDArray q0 = heads(split.get(0), b, t);
+            NDArray q = q0.mul(Scalars.of(q0, 1.0 / Math.sqrt(config.headSize()))); // [B,H,T,hd] (a 0-d array: see Scalars)
             NDArray k = heads(split.get(1), b, t);
             NDArray v = heads(split.get(2), b, t);
             if (cached) {
@@ -177,8 +179,8 @@ public final class Gpt extends AbstractBlock {
             return Activation.gelu(x);
         }
         // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul((float) Math.sqrt(2.0 / Math.PI)).tanh();
-        return inner.add(1f).mul(x).mul(0.5f);
+        NDArray inner = x.mul(x).mul(x).mul(Scalars.of(x, 0.044715)).add(x).mul(Scalars.of(x, Math.sqrt(2.0 / Math.PI))).tanh();
+        return inner.add(1f).mul(x).mul(Scalars.of(x, 0.5));
     }
 
     private static NDArray dropout(NDArray x, float p) {

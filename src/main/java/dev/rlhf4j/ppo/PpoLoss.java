@@ -1,6 +1,7 @@
 package dev.rlhf4j.ppo;
 
 import ai.djl.ndarray.NDArray;
+import dev.rlhf4j.core.Scalars;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -210,14 +211,15 @@ public final class PpoLoss {
             NDArray vClipped = vpred.minimum(vOld.add(epsV)).maximum(vOld.sub(epsV));  // clip(V, V_old − ε_v, V_old + ε_v)
             NDArray vfLosses = vpred.sub(ret).square();                                // (V − R)²
             NDArray vfLosses2 = vClipped.sub(ret).square();                            // (V_clipped − R)²
-            NDArray value = Whitening.maskedMean(vfLosses.maximum(vfLosses2), m).mul(0.5f); // vf = ½·mean(max(..))
+            NDArray value0 = Whitening.maskedMean(vfLosses.maximum(vfLosses2), m);
+            NDArray value = value0.mul(Scalars.of(value0, 0.5)); // vf = ½·mean(max(..))
             // total
-            NDArray total = policy.add(value.mul((float) c.vfCoef()));                 // pg + vfCoef·vf
+            NDArray total = policy.add(value.mul(Scalars.of(value, c.vfCoef())));                 // pg + vfCoef·vf
             NDArray ent = entropy == null
                     ? m.sum().mul(Float.NaN)                                           // no entropy given: NaN
                     : Whitening.maskedMean(entropy, m);                                // mean(H)
             if (c.entropyCoef() != 0) {
-                total = total.sub(ent.mul((float) c.entropyCoef()));                   // − entropyCoef·mean(H)
+                total = total.sub(ent.mul(Scalars.of(ent, c.entropyCoef())));                   // − entropyCoef·mean(H)
             }
             NDArray stats = NDArrays.stack(new NDList(total, policy, value, ent,
                     Whitening.maskedMean(pgLosses2.gt(pgLosses).toType(DataType.FLOAT32, false), m),  // clipfrac

@@ -1,6 +1,7 @@
 package dev.rlhf4j.reward;
 
 import ai.djl.ndarray.NDArray;
+import dev.rlhf4j.core.Scalars;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.rlhf4j.feedback.Pairs;
@@ -140,6 +141,6 @@ public final class RewardLoss {
 
     /** log σ(x) on an NDArray, computed stably: min(x, 0) − log(1 + e^−|x|). */
     static NDArray logSigmoid(NDArray x) {
-        return x.minimum(0).sub(x.abs().neg().exp().add(1).log());
+        return x.minimum(Scalars.of(x, 0)).sub(x.abs().neg().exp().add(1).log()); // 0-d array: see Scalars
     }
 }
