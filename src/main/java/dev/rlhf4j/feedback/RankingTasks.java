@@ -71,7 +71,7 @@ public final class RankingTasks {
     }
 
     /** {@code n} prompts: seeded shuffles of {@code prompts}, one after another. */
-    static List<Prompt> promptOrder(List<Prompt> prompts, int n, long seed) {
+    public static List<Prompt> promptOrder(List<Prompt> prompts, int n, long seed) {
         Random rng = Seeds.derive(seed, "prompt-order");
         List<Prompt> out = new ArrayList<>(n);
         while (out.size() < n) {

@@ -8,6 +8,7 @@ import dev.rlhf4j.core.MetricsLog;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.feedback.Pairs;
+import dev.rlhf4j.feedback.RankingTasks;
 import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.LmOptimizer;
@@ -254,13 +255,8 @@ public final class RewardTrainer {
      */
     public static double[] normalize(RewardModel rm, LanguageModel reference, List<Prompt> prompts, int n,
             SamplingConfig sampling, long seed) {
-        List<Prompt> order = new ArrayList<>();
+        List<Prompt> order = RankingTasks.promptOrder(prompts, n, seed);
         Random rng = Seeds.derive(seed, "reward-normalization");
-        while (order.size() < n) {
-            List<Prompt> round = new ArrayList<>(prompts);
-            Collections.shuffle(round, rng);
-            order.addAll(round.subList(0, Math.min(round.size(), n - order.size())));
-        }
         List<int[]> rows = new ArrayList<>();
         for (Prompt p : order) {
             rows.add(reference.encodePrompt(p.text()));
