@@ -239,6 +239,24 @@ class KernelClientTest(unittest.TestCase):
         self.assertEqual([u["data"]["text/plain"] for u in updates], ["epoch 1", "epoch 2", "epoch 3"])
         self.assertEqual(updates[0]["transient"]["display_id"], cell.of_type("display_data")[0]["transient"]["display_id"])
 
+    def test_live_charts_redraw_in_place(self):
+        code = ("var live = LiveCharts.<Map<String, Double>>of(PpoReport::rewardChart, PpoReport::lossChart).every(0)\n"
+                "    .withStatus(rows -> \"iteration \" + rows.size());\n"
+                "for (int i = 0; i < 3; i++) live.add(Map.of(\"env/reward_mean\", 0.1 * i, \"env/reward_std\", 1.0,\n"
+                "    \"env/true_reward_mean\", 0.2 * i, \"ppo/loss/policy\", -0.01 * i, \"ppo/loss/value\", 0.5 / (i + 1)));\n"
+                "live.finish();\n"
+                "live.draws()")
+        cell = self.run_cell(code)
+        self.assertOk(cell)
+        self.assertEqual(cell.result(), "3")
+        shown = cell.of_type("display_data")
+        self.assertEqual([("image/png" in d["data"]) for d in shown], [False, True, True])  # status, 2 charts
+        updates = cell.of_type("update_display_data")
+        self.assertEqual(len(updates), 3 * 2)  # rows 2 and 3 redraw the status and both charts
+        self.assertEqual(updates[-1]["data"]["text/plain"], "iteration 3")
+        ids = {d["transient"]["display_id"] for d in shown}
+        self.assertEqual({u["transient"]["display_id"] for u in updates}, ids)
+        self.assertEqual(sum("image/png" in u["data"] for u in updates), 4)
 
 if __name__ == "__main__":
     unittest.main()

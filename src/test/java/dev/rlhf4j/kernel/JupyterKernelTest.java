@@ -75,6 +75,16 @@ class JupyterKernelTest {
                 "-m", "unittest", "-v", "test_binder");
     }
 
+    /**
+     * Every notebook in {@code notebooks/} executed headless in quick mode, working directory
+     * {@code notebooks/}: no cell fails, each shows a chart ({@code 04-ppo} at least two), no output
+     * names a machine path. The script prints the time and the kernel's peak memory per notebook.
+     */
+    @Test
+    void notebooksRunHeadlessInQuickMode() throws Exception {
+        runPython(Map.of("RLHF4J_QUICK", "1"), 20, "run_notebooks.py");
+    }
+
     static boolean pythonHasJupyter() throws InterruptedException {
         if (!Files.isExecutable(Path.of(PYTHON))) {
             return false;
@@ -91,6 +101,11 @@ class JupyterKernelTest {
 
     /** Runs the Python tests, echoing their output; fails with the output's end when they fail. */
     static void runPython(Map<String, String> env, String... args) throws Exception {
+        runPython(env, 6, args);
+    }
+
+    /** {@link #runPython(Map, String...)} with a limit of {@code minutes}. */
+    static void runPython(Map<String, String> env, int minutes, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(PYTHON);
         cmd.addAll(List.of(args));
@@ -116,14 +131,14 @@ class JupyterKernelTest {
             }
         });
         echo.start();
-        boolean finished = p.waitFor(6, TimeUnit.MINUTES);
+        boolean finished = p.waitFor(minutes, TimeUnit.MINUTES);
         if (!finished) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
         echo.join(10_000);
         String tail = output.length() > 6000 ? output.substring(output.length() - 6000) : output.toString();
-        assertTrue(finished, () -> "python " + String.join(" ", args) + " did not finish in 6 minutes:\n" + tail);
+        assertTrue(finished, () -> "python " + String.join(" ", args) + " did not finish in " + minutes + " minutes:\n" + tail);
         assertEquals(0, p.exitValue(), () -> "python " + String.join(" ", args) + " failed:\n" + tail);
     }
 }

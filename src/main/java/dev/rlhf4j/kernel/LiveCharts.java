@@ -1,0 +1,138 @@
+package dev.rlhf4j.kernel;
+
+import dev.rlhf4j.ppo.PpoReport;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/**
+ * Charts that redraw in place under the running cell while something trains: each chart is drawn
+ * from all the rows so far, so a notebook watches reward and loss move iteration by iteration.
+ *
+ * <pre>{@code
+ * var live = LiveCharts.of(PpoReport::rewardChart, PpoReport::lossChart, PpoReport::klChart)
+ *         .withStatus(rows -> "iteration " + rows.size());
+ * trainer.addListener((iteration, metrics, rollout) -> live.add(metrics));
+ * for (int i = 0; i < config.steps(); i++) trainer.step();
+ * live.finish();
+ * }</pre>
+ *
+ * <p>Drawing a PNG costs tens of milliseconds, so charts are redrawn at most once per
+ * {@linkplain #every interval} (2 s by default) and always by {@link #finish()}. Outside a kernel
+ * (the command line, a test) nothing is shown until {@code finish()}, which prints each chart's
+ * text form once.
+ *
+ * @param <R> one row of what is charted, e.g. one PPO iteration's metrics
+ */
+public final class LiveCharts<R> {
+
+    private final List<Function<List<R>, ? extends Chart<?, ?>>> charts;
+    private final List<R> rows = new ArrayList<>();
+    private final boolean inKernel = Kernel.current() != null;
+    private final List<String> ids = new ArrayList<>();
+    private Function<List<R>, String> status;
+    private String statusId;
+    private long intervalNanos = 2_000_000_000L;
+    private long lastDraw = Long.MIN_VALUE;
+    private boolean dirty;
+    private int draws;
+
+    private LiveCharts(List<Function<List<R>, ? extends Chart<?, ?>>> charts) {
+        if (charts.isEmpty()) {
+            throw new IllegalArgumentException("LiveCharts needs at least one chart");
+        }
+        this.charts = List.copyOf(charts);
+    }
+
+    /** Live charts, each drawn by its function from the rows so far; shown when the first row comes. */
+    @SafeVarargs
+    public static <R> LiveCharts<R> of(Function<List<R>, ? extends Chart<?, ?>>... charts) {
+        return new LiveCharts<>(List.of(charts));
+    }
+
+    /**
+     * PPO's dashboard: a status line (iteration, reward, KL, β) above the charts of reward (with the
+     * true preference), policy and value loss, and KL with β.
+     */
+    public static LiveCharts<Map<String, Double>> ppo() {
+        return LiveCharts.<Map<String, Double>>of(PpoReport::rewardChart, PpoReport::lossChart, PpoReport::klChart)
+                .withStatus(LiveCharts::ppoStatus);
+    }
+
+    /** A line of text above the charts, made from the rows so far (redrawn with them). */
+    public LiveCharts<R> withStatus(Function<List<R>, String> status) {
+        this.status = status;
+        return this;
+    }
+
+    /** Redraws at most once per {@code seconds} (0: after every row). */
+    public LiveCharts<R> every(double seconds) {
+        if (!(seconds >= 0)) {
+            throw new IllegalArgumentException("interval must be >= 0 seconds, got " + seconds);
+        }
+        this.intervalNanos = (long) (seconds * 1e9);
+        return this;
+    }
+
+    /** Adds a row; redraws when the interval has passed since the last drawing. */
+    public void add(R row) {
+        rows.add(row);
+        dirty = true;
+        long now = System.nanoTime();
+        if (inKernel && (lastDraw == Long.MIN_VALUE || now - lastDraw >= intervalNanos)) {
+            draw();
+            lastDraw = System.nanoTime();
+        }
+    }
+
+    /** Draws the final state (if anything changed since the last drawing) and returns the rows. */
+    public List<R> finish() {
+        if (dirty && !rows.isEmpty()) {
+            draw();
+        }
+        return rows();
+    }
+
+    /** The rows so far (a read-only view). */
+    public List<R> rows() {
+        return Collections.unmodifiableList(rows);
+    }
+
+    /** How many times the charts were drawn (the first drawing included). */
+    public int draws() {
+        return draws;
+    }
+
+    private void draw() {
+        List<R> snapshot = rows();
+        if (status != null) {
+            String line = status.apply(snapshot);
+            if (statusId == null) {
+                statusId = Notebook.display(line);
+            } else {
+                Notebook.updateDisplay(statusId, line);
+            }
+        }
+        for (int i = 0; i < charts.size(); i++) {
+            Chart<?, ?> chart = charts.get(i).apply(snapshot);
+            if (i < ids.size()) {
+                Notebook.updateDisplay(ids.get(i), chart);
+            } else {
+                ids.add(Notebook.display(chart));
+            }
+        }
+        dirty = false;
+        draws++;
+    }
+
+    static String ppoStatus(List<Map<String, Double>> rows) {
+        Map<String, Double> last = rows.get(rows.size() - 1);
+        return String.format("iteration %d · reward %.3f (std %.3f) · KL %.3f · β %.4f",
+                rows.size(), last.getOrDefault("env/reward_mean", Double.NaN),
+                last.getOrDefault("env/reward_std", Double.NaN), last.getOrDefault("objective/kl", Double.NaN),
+                last.getOrDefault("objective/kl_coef", Double.NaN));
+    }
+}
