@@ -104,7 +104,18 @@ def run(path, timeout, write):
             if mb is not None:
                 peak[0] = max(peak[0] or 0, mb)
 
-    client.on_cell_executed = sample
+    cell_started = {}
+    cell_seconds = {}
+
+    def cell_start(cell_index, **_):
+        cell_started[cell_index] = time.monotonic()
+
+    def cell_done(cell_index, **kw):
+        cell_seconds[cell_index] = time.monotonic() - cell_started.get(cell_index, time.monotonic())
+        sample(**kw)
+
+    client.on_cell_start = cell_start
+    client.on_cell_executed = cell_done
     started = time.monotonic()
     error = None
     try:
@@ -115,18 +126,20 @@ def run(path, timeout, write):
     problems = check(name, nb)
     if error and not problems:
         problems.append(f"{name}: {error}")
-    if write and not problems:
+    if write:  # a failed notebook is written too, to read its outputs (do not commit it)
         scrub(nb)
         nbformat.write(nb, path)
     images = sum(1 for _, out in outputs(nb) if "image/png" in out.get("data", {}))
+    slowest = sorted(cell_seconds.items(), key=lambda kv: -kv[1])[:3]
     return {"notebook": name, "seconds": round(seconds, 1), "images": images,
-            "peak_rss_mb": round(peak[0]) if peak[0] else None, "problems": problems}
+            "peak_rss_mb": round(peak[0]) if peak[0] else None, "problems": problems,
+            "slowest_cells": {f"cell {i}": round(t, 1) for i, t in slowest}}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/*.ipynb, in order")
-    ap.add_argument("--write", action="store_true", help="save the executed notebooks (outputs) in place")
+    ap.add_argument("--write", action="store_true", help="save the executed notebooks (outputs) in place, failed ones too")
     ap.add_argument("--timeout", type=int, default=900, help="seconds one cell may take (default 900)")
     ap.add_argument("--report", type=Path, help="also write the results as JSON here")
     args = ap.parse_args()
@@ -142,6 +155,7 @@ def main():
         rss = f"{r['peak_rss_mb']} MiB" if r["peak_rss_mb"] else "n/a"
         print(f"  {r['seconds']:7.1f} s  {r['images']:2d} charts  kernel peak RSS {rss}"
               + ("" if not r["problems"] else "  FAILED"), flush=True)
+        print("  slowest: " + ", ".join(f"{k} {v} s" for k, v in r["slowest_cells"].items()), flush=True)
         for p in r["problems"]:
             print("  " + p, flush=True)
     print(f"\n{'notebook':28s} {'mode':6s} {'seconds':>8s} {'charts':>7s} {'peak RSS MiB':>13s}")

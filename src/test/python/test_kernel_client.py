@@ -232,6 +232,12 @@ class KernelClientTest(unittest.TestCase):
         self.assertEqual(cell.error()["ename"], "MagicError")
         self.assertIn("no jar matches no/such/*.jar", cell.error()["evalue"])
 
+    def test_trailing_printf_shows_no_stream_object(self):
+        cell = self.run_cell('System.out.printf("x = %d%n", 3)')
+        self.assertOk(cell)
+        self.assertEqual(cell.stdout(), "x = 3\n")
+        self.assertEqual(cell.of_type("execute_result"), [])
+
     def test_update_display(self):
         cell = self.run_cell('String id = display("epoch 0");\nfor (int i = 1; i <= 3; i++) updateDisplay(id, "epoch " + i);')
         self.assertOk(cell)

@@ -185,7 +185,8 @@ public final class Kernel extends BaseKernel {
             startupNotes.clear();
             currentCell = count;
             Object value = evalRaw(request.getCode());
-            DisplayData shown = value == null || silent ? null : renderSafely(value);
+            // A cell ending in System.out.printf(...) returns the stream: nothing worth showing.
+            DisplayData shown = value == null || silent || value instanceof java.io.PrintStream ? null : renderSafely(value);
             kernelIO.flush();
             if (shown != null) {
                 env.publish(new PublishExecuteResult(count, shown));

@@ -55,11 +55,11 @@ public final class LiveCharts<R> {
 
     /**
      * PPO's dashboard: a status line (iteration, reward, KL, β) above the charts of reward (with the
-     * true preference), policy and value loss, and KL with β.
+     * true preference), policy and value loss, KL with β, clipfrac with approx-KL, and entropy.
      */
     public static LiveCharts<Map<String, Double>> ppo() {
-        return LiveCharts.<Map<String, Double>>of(PpoReport::rewardChart, PpoReport::lossChart, PpoReport::klChart)
-                .withStatus(LiveCharts::ppoStatus);
+        return LiveCharts.<Map<String, Double>>of(PpoReport::rewardChart, PpoReport::lossChart, PpoReport::klChart,
+                PpoReport::clipChart, PpoReport::entropyChart).withStatus(LiveCharts::ppoStatus);
     }
 
     /** A line of text above the charts, made from the rows so far (redrawn with them). */

@@ -2,8 +2,11 @@ package dev.rlhf4j.kernel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +19,8 @@ import org.dflib.jjava.jupyter.kernel.display.common.Url;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.FloatColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
@@ -199,10 +204,39 @@ public final class Renderers {
             b.append("<tr><th>").append(r).append("</th>");
             for (Column<?> c : table.columns()) {
                 String align = c instanceof NumericColumn<?> ? " style=\"text-align:right\"" : "";
-                b.append("<td").append(align).append('>').append(escape(c.getString(r))).append("</td>");
+                b.append("<td").append(align).append('>').append(escape(cell(c, r))).append("</td>");
             }
             b.append("</tr>\n");
         }
+    }
+
+    /** A cell as shown: decimals to 4 significant digits (Tablesaw's own print-out keeps all of them). */
+    static String cell(Column<?> c, int r) {
+        if (c instanceof DoubleColumn d && !d.isMissing(r)) {
+            return compact(d.getDouble(r));
+        }
+        if (c instanceof FloatColumn f && !f.isMissing(r)) {
+            return compact(f.getFloat(r));
+        }
+        return c.getString(r);
+    }
+
+    /** {@code 0.1235}, {@code 1016}, {@code 1016.3}, {@code -2.5e-07}: readable on a projector. */
+    static String compact(double v) {
+        double a = Math.abs(v);
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        if (v == Math.rint(v) && a < 1e15) {
+            return Long.toString((long) v);
+        }
+        if (a >= 1000 && a < 1e15) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        if (a >= 1e-4) {
+            return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+        }
+        return String.format(Locale.ROOT, "%.3e", v);
     }
 
     static String escape(String s) {

@@ -12,9 +12,10 @@ import dev.rlhf4j.ppo.*;
 import dev.rlhf4j.loop.*;
 import dev.rlhf4j.viz.*;
 
-// The notebook API: display, render, updateDisplay, input.
+// The notebook API: display, render, updateDisplay, input; live charts.
 import static dev.rlhf4j.kernel.Notebook.*;
 import dev.rlhf4j.kernel.Renderers;
+import dev.rlhf4j.kernel.LiveCharts;
 
 // Tables and charts.
 import tech.tablesaw.api.*;

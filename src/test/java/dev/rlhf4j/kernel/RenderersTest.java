@@ -42,6 +42,20 @@ class RenderersTest {
     }
 
     @Test
+    void decimalsInHtmlTablesShowFourSignificantDigits() {
+        assertEquals("0.1235", Renderers.compact(0.123456789));
+        assertEquals("1016", Renderers.compact(1016.0));
+        assertEquals("1016.3", Renderers.compact(1016.2999));
+        assertEquals("-2.500e-07", Renderers.compact(-2.5e-7));
+        assertEquals("12.35", Renderers.compact(12.345678));
+        assertEquals("NaN", Renderers.compact(Double.NaN));
+        Table t = Table.create("t", DoubleColumn.create("x", 0.123456789, Double.NaN));
+        String html = (String) Renderers.newRenderer().render(t).getData(MIMEType.TEXT_HTML);
+        assertTrue(html.contains(">0.1235</td>"), html);
+        assertTrue(html.contains("<tr><th>1</th><td style=\"text-align:right\"></td>"), html); // missing stays empty
+    }
+
+    @Test
     void imagesArePngs() {
         DisplayData data = Renderers.newRenderer().render(new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB));
         assertArrayEquals(PNG, Arrays.copyOf(pngBytes(data), 8));
