@@ -210,15 +210,21 @@ public final class Renderers {
         }
     }
 
-    /** A cell as shown: decimals to 4 significant digits (Tablesaw's own print-out keeps all of them). */
+    /**
+     * A cell as shown: decimals to 4 significant digits (Tablesaw's default print-out keeps all of
+     * them), unless the column has a print formatter of its own.
+     */
     static String cell(Column<?> c, int r) {
-        if (c instanceof DoubleColumn d && !d.isMissing(r)) {
+        String own = c.getString(r);
+        if (c instanceof DoubleColumn d && !d.isMissing(r)
+                && own.equals(DoubleColumn.create("", new double[] {d.getDouble(r)}).getString(0))) {
             return compact(d.getDouble(r));
         }
-        if (c instanceof FloatColumn f && !f.isMissing(r)) {
+        if (c instanceof FloatColumn f && !f.isMissing(r)
+                && own.equals(FloatColumn.create("", new float[] {f.getFloat(r)}).getString(0))) {
             return compact(f.getFloat(r));
         }
-        return c.getString(r);
+        return own;
     }
 
     /** {@code 0.1235}, {@code 1016}, {@code 1016.3}, {@code -2.5e-07}: readable on a projector. */

@@ -53,6 +53,10 @@ class RenderersTest {
         String html = (String) Renderers.newRenderer().render(t).getData(MIMEType.TEXT_HTML);
         assertTrue(html.contains(">0.1235</td>"), html);
         assertTrue(html.contains("<tr><th>1</th><td style=\"text-align:right\"></td>"), html); // missing stays empty
+        DoubleColumn own = DoubleColumn.create("y", 0.123456789);
+        own.setPrintFormatter(new java.text.DecimalFormat("0.0"), "");
+        String formatted = (String) Renderers.newRenderer().render(Table.create("t", own)).getData(MIMEType.TEXT_HTML);
+        assertTrue(formatted.contains(">0.1</td>"), formatted); // a formatter of its own wins
     }
 
     @Test

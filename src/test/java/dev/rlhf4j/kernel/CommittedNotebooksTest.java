@@ -1,0 +1,99 @@
+package dev.rlhf4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The notebooks as committed (what GitHub and Binder show before anything runs): the six stages in
+ * order, on the {@code rlhf4j} kernel, every code cell executed by a full run with its outputs kept,
+ * charts among them, no error, and no path of the machine that ran them. Executing them is
+ * {@link JupyterKernelTest#notebooksRunHeadlessInQuickMode()}.
+ */
+class CommittedNotebooksTest {
+
+    static final Path DIR = Path.of("notebooks");
+    static final List<String> NAMES = List.of("00-tour", "01-select-pretrained", "02-human-feedback-elo",
+            "03-reward-model", "04-ppo", "05-iterate");
+    /** A home folder, a temporary folder, a checkout under /work or /root, a Windows drive. */
+    static final Pattern MACHINE_PATH = Pattern.compile("(/home/|/Users/|/tmp/|/root/|/work/|[A-Z]:\\\\\\\\)");
+
+    @Test
+    void theSixNotebooksAreThereInOrder() throws IOException {
+        List<String> found;
+        try (Stream<Path> s = Files.list(DIR)) {
+            found = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".ipynb"))
+                    .map(n -> n.substring(0, n.length() - ".ipynb".length())).sorted().toList();
+        }
+        assertEquals(NAMES, found);
+    }
+
+    @Test
+    void committedWithTheOutputsOfARunAndNoMachinePaths() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (String name : NAMES) {
+            Path file = DIR.resolve(name + ".ipynb");
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            Matcher m = MACHINE_PATH.matcher(text);
+            if (m.find()) {
+                int from = Math.max(0, m.start() - 60);
+                problems.add(name + ": names a machine path: …" + text.substring(from, Math.min(text.length(), m.end() + 60)) + "…");
+            }
+            JsonObject nb = JsonParser.parseString(text).getAsJsonObject();
+            String kernel = nb.getAsJsonObject("metadata").getAsJsonObject("kernelspec").get("name").getAsString();
+            if (!kernel.equals(KernelSpec.DEFAULT_NAME)) {
+                problems.add(name + ": kernel " + kernel + ", expected " + KernelSpec.DEFAULT_NAME);
+            }
+            int images = 0;
+            int cell = 0;
+            for (JsonElement c : nb.getAsJsonArray("cells")) {
+                JsonObject o = c.getAsJsonObject();
+                if (o.get("cell_type").getAsString().equals("code")) {
+                    if (o.get("execution_count").isJsonNull()) {
+                        problems.add(name + ": code cell " + cell + " was not executed");
+                    }
+                    for (JsonElement out : o.getAsJsonArray("outputs")) {
+                        JsonObject obj = out.getAsJsonObject();
+                        if (obj.get("output_type").getAsString().equals("error")) {
+                            problems.add(name + ": code cell " + cell + " has an error output");
+                        }
+                        if (obj.has("data") && obj.getAsJsonObject("data").has("image/png")) {
+                            images++;
+                        }
+                    }
+                }
+                cell++;
+            }
+            int need = name.equals("04-ppo") ? 2 : 1;
+            if (images < need) {
+                problems.add(name + ": " + images + " charts (image/png), expected at least " + need);
+            }
+            if (text.contains("run size: quick")) {
+                problems.add(name + ": committed with the outputs of a quick run, expected a full run");
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void theMachinePathCheckCatchesPaths() {
+        for (String bad : List.of("/home/ana/x", "saved in /tmp/rlhf", "C:\\\\Users\\\\ana", "/work/main/runs")) {
+            assertTrue(MACHINE_PATH.matcher(bad).find(), bad);
+        }
+        assertFalse(MACHINE_PATH.matcher("runs/04-ppo/policy and datasets/feedback").find());
+    }
+}
