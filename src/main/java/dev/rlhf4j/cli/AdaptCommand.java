@@ -46,7 +46,11 @@ public final class AdaptCommand implements Callable<Integer> {
         Aspect a = Aspect.fromLabel(aspect);
         int n = steps != null ? steps : RunSize.pick(300, 40);
         try (LanguageModel lm = Checkpoint.load(Home.resolve(checkpoint), Devices.resolve(device))) {
-            DomainAdaptation.Result r = DomainAdaptation.run(lm, Home.resolve(data), a, DomainAdaptation.recipe(n, seed));
+            DomainAdaptation.Result r;
+            try (Progress progress = new Progress("adapt", n)) {
+                r = DomainAdaptation.run(lm, Home.resolve(data), a, DomainAdaptation.recipe(n, seed),
+                        (step, max, m) -> progress.update(step, String.format(Locale.ROOT, "loss %.3f", m.get("loss"))));
+            }
             System.out.printf(Locale.ROOT, "fine-tuned %d steps on %,d %s reviews%n", n, r.trainReviews(), a.label());
             System.out.printf(Locale.ROOT, "held-out perplexity on %s reviews: %.3f -> %.3f%n", a.label(), r.sliceBefore(),
                     r.sliceAfter());

@@ -33,6 +33,15 @@ public final class DomainAdaptation {
 
     /** Fine-tunes {@code lm} (in place) on the {@code aspect} reviews of {@code dataDir}. */
     public static Result run(LanguageModel lm, Path dataDir, Aspect aspect, PretrainConfig config) {
+        return run(lm, dataDir, aspect, config, null);
+    }
+
+    /**
+     * {@link #run(LanguageModel, Path, Aspect, PretrainConfig)}, telling {@code listener} (may be
+     * null) after every optimizer step — a progress line in a notebook or a terminal.
+     */
+    public static Result run(LanguageModel lm, Path dataDir, Aspect aspect, PretrainConfig config,
+            Pretrainer.Listener listener) {
         List<Prompt> prompts = ReviewWorld.readPrompts(dataDir.resolve("prompts.csv"));
         List<String> train = ReviewWorld.readLines(dataDir.resolve("train.txt"));
         List<String> valid = ReviewWorld.readLines(dataDir.resolve("valid.txt"));
@@ -54,7 +63,7 @@ public final class DomainAdaptation {
         double sliceBefore = Perplexity.of(lm, sliceValid);
         double restBefore = Perplexity.of(lm, restValid);
         MetricsLog log = MetricsLog.inMemory();
-        Pretrainer.run(lm, new Corpus(sliceTrain, sliceValid), config, 0, log, null);
+        Pretrainer.run(lm, new Corpus(sliceTrain, sliceValid), config, 0, log, listener);
         return new Result(aspect, sliceBefore, Perplexity.of(lm, sliceValid), restBefore, Perplexity.of(lm, restValid),
                 sliceTrain.size(), log);
     }

@@ -13,6 +13,7 @@ import dev.rlhf4j.text.ReviewWorld;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,11 +66,19 @@ class ModelSelectionTest {
         ModelCatalog.Candidate small = ModelCatalog.bundled().stream().filter(c -> c.name().equals("small")).findFirst()
                 .orElseThrow();
         try (LanguageModel lm = small.load(Device.cpu())) {
-            DomainAdaptation.Result r = DomainAdaptation.run(lm, DATA, Aspect.PRICE, DomainAdaptation.recipe(30, 1));
+            List<Integer> told = new ArrayList<>();
+            DomainAdaptation.Result r = DomainAdaptation.run(lm, DATA, Aspect.PRICE, DomainAdaptation.recipe(30, 1),
+                    (step, max, metrics) -> {
+                        assertEquals(30, max);
+                        assertTrue(Double.isFinite(metrics.get("loss")));
+                        told.add(step);
+                    });
             System.out.printf("adaptation to price: slice %.3f -> %.3f, rest %.3f -> %.3f%n", r.sliceBefore(),
                     r.sliceAfter(), r.restBefore(), r.restAfter());
             assertTrue(r.sliceAfter() < r.sliceBefore(), "slice perplexity should fall");
             assertEquals(30, r.metrics().size());
+            assertEquals(30, told.size()); // the listener heard every step
+            assertEquals(30, told.get(told.size() - 1));
         }
     }
 }
