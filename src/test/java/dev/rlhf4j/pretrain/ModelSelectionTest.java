@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.rlhf4j.model.LanguageModel;
+import dev.rlhf4j.model.SamplingConfig;
 import dev.rlhf4j.text.Aspect;
 import dev.rlhf4j.text.Prompt;
 import dev.rlhf4j.text.ReviewWorld;
@@ -48,6 +49,20 @@ class ModelSelectionTest {
         assertEquals(candidates.size() + 2, t.rowCount());
         double[] chartY = report.perplexityChart().getSeriesMap().get("candidates").getYData();
         assertEquals(report.rows().get(0).perplexity(), chartY[0], 1e-12);
+    }
+
+    /** The speed is measured on PPO's batch of 64 whatever the number of probed prompts; none is an error. */
+    @Test
+    void speedUsesAFixedBatchAndPromptsAreRequired() {
+        ModelCatalog.Candidate tiny = ModelCatalog.bundled().get(0);
+        try (LanguageModel lm = tiny.load(Device.cpu())) {
+            double speed = ModelSelection.tokensPerSecond(lm, List.of(lm.encodePrompt("the pasta was")),
+                    SamplingConfig.defaults().withMaxNewTokens(4), 1);
+            assertTrue(speed > 0 && Double.isFinite(speed), "tokens per second " + speed);
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> ModelSelection.evaluate(List.of(tiny), DATA, List.of(), 0, 1, Device.cpu()));
+        assertEquals("model selection: no prompts to sample", e.getMessage());
     }
 
     @Test
