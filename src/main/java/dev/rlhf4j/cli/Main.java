@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
             RewardCommand.class,
             PpoCommand.class,
             EvaluateCommand.class,
+            IterateCommand.class,
+            HackingLabCommand.class,
             KernelCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

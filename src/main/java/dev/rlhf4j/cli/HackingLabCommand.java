@@ -1,0 +1,90 @@
+package dev.rlhf4j.cli;
+
+import dev.rlhf4j.core.AtomicFiles;
+import dev.rlhf4j.core.Home;
+import dev.rlhf4j.core.RunSize;
+import dev.rlhf4j.loop.HackingLab;
+import dev.rlhf4j.ppo.PpoConfig;
+import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.text.ReviewWorld;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.knowm.xchart.BitmapEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rlhf4j hacking-lab}: the same PPO run with β = 0 and with the KL penalty, side by side. */
+@Command(name = "hacking-lab", mixinStandardHelpOptions = true,
+        description = {"Reward hacking, shown: PPO from the same model against the same reward model twice, with β = 0",
+            "and with the adaptive KL penalty. Without β the learned reward keeps rising while the true preference",
+            "(the simulated human) falls and KL grows without bound. Writes each arm's PPO run, hacking.csv,",
+            "hacking.png and hacking-kl.png to --out; without --reward it first trains a reward model into OUT/reward."})
+public final class HackingLabCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", description = "the starting model (default: ${DEFAULT-VALUE})")
+    String checkpoint = PipelineCommand.DEFAULT_CHECKPOINT;
+
+    @Option(names = "--reward", description = "a reward model folder (from rlhf4j reward); default: train one")
+    Path reward;
+
+    @Option(names = "--steps", description = "PPO iterations per arm (default: 60, quick mode 25)")
+    Integer steps;
+
+    @Option(names = "--beta", description = "the KL coefficient of the penalised arm's adaptive controller (default: ${DEFAULT-VALUE})")
+    double beta = 0.2;
+
+    @Option(names = "--seed", description = "seed (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("runs/hacking-lab");
+
+    @Option(names = "--data", description = "review corpus folder with prompts.csv (default: ${DEFAULT-VALUE})")
+    String data = "datasets/reviews";
+
+    @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
+    String device = "auto";
+
+    @Override
+    public Integer call() throws Exception {
+        Path rewardDir = reward;
+        if (rewardDir == null) {
+            rewardDir = out.resolve("reward");
+            System.out.println("training a reward model on the bundled feedback first (--reward DIR uses an existing one)");
+            RewardCommand rc = new RewardCommand();
+            rc.out = rewardDir;
+            rc.seed = seed;
+            rc.checkpoint = checkpoint;
+            rc.device = device;
+            rc.data = data;
+            rc.call();
+        } else if (!Files.isDirectory(rewardDir)) {
+            throw new IllegalArgumentException("--reward: " + rewardDir + " is not a folder (train one with rlhf4j reward --out DIR)");
+        }
+        List<Prompt> prompts = ReviewWorld.readPrompts(Home.resolve(data).resolve("prompts.csv"));
+        List<Prompt> train = prompts.stream().filter(p -> !p.heldOut()).toList();
+        List<Prompt> heldOut = prompts.stream().filter(Prompt::heldOut).toList();
+        // Small batches and a bolder learning rate make the policy move far in few iterations, so the
+        // hacking shows within a minute or two on a CPU.
+        PpoConfig base = PpoConfig.defaults().withSeed(seed).withDevice(device).withBatchSize(16, 8)
+                .withLearningRate(3e-4f).withSteps(steps != null ? steps : RunSize.pick(60, 25));
+        Map<String, PpoConfig> arms = new LinkedHashMap<>();
+        arms.put("beta=0", base.withFixedKl(0));
+        arms.put("adaptive beta", base.withAdaptiveKl(beta, base.target()));
+        System.out.println("running " + arms.keySet() + ", " + base.steps() + " PPO iterations each");
+        List<HackingLab.Arm> lab = HackingLab.run(Home.resolve(checkpoint), rewardDir, train, heldOut, arms, out);
+        var table = HackingLab.table(lab);
+        AtomicFiles.write(out.resolve("hacking.csv"), o -> table.write().csv(o));
+        AtomicFiles.write(out.resolve("hacking.png"),
+                o -> BitmapEncoder.saveBitmap(HackingLab.chart(lab), o, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFiles.write(out.resolve("hacking-kl.png"),
+                o -> BitmapEncoder.saveBitmap(HackingLab.klChart(lab), o, BitmapEncoder.BitmapFormat.PNG));
+        System.out.println(TextTables.print(table));
+        System.out.println("written to " + out);
+        return 0;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.rlhf4j.cli;
+
+import dev.rlhf4j.core.AtomicFiles;
+import dev.rlhf4j.core.Home;
+import dev.rlhf4j.core.RunSize;
+import dev.rlhf4j.feedback.FeedbackLog;
+import dev.rlhf4j.feedback.FeedbackRecord;
+import dev.rlhf4j.loop.RlhfLoop;
+import dev.rlhf4j.ppo.PpoConfig;
+import dev.rlhf4j.reward.RewardConfig;
+import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.text.ReviewWorld;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.knowm.xchart.BitmapEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rlhf4j iterate}: rounds of reward model → PPO → new feedback on the tuned policy (InstructGPT's loop). */
+@Command(name = "iterate", mixinStandardHelpOptions = true,
+        description = {"The iterative RLHF loop: each round trains a reward model on all feedback so far, runs PPO from",
+            "the last policy (KL penalty to the initial model), then has the simulated rater rank samples of the new",
+            "policy. Writes round-N/{reward,ppo}, feedback.jsonl (all feedback), rounds.csv and rounds.png to --out."})
+public final class IterateCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", description = "the initial model (default: ${DEFAULT-VALUE})")
+    String checkpoint = PipelineCommand.DEFAULT_CHECKPOINT;
+
+    @Option(names = "--feedback", description = "the feedback to start from (default: ${DEFAULT-VALUE})")
+    String feedback = "datasets/feedback/feedback.jsonl";
+
+    @Option(names = "--start-rankings", description = "use only the first N rankings of --feedback (default: all; quick mode 256)")
+    Integer startRankings;
+
+    @Option(names = "--rounds", description = "rounds (default: 3, quick mode 2)")
+    Integer rounds;
+
+    @Option(names = "--rankings-per-round", description = "new rankings of the tuned policy per round (default: 128, quick mode 32)")
+    Integer rankingsPerRound;
+
+    @Option(names = "--k", description = "completions per new ranking (default: ${DEFAULT-VALUE})")
+    int k = 4;
+
+    @Option(names = "--steps", description = "PPO iterations per round (default: 30, quick mode 6)")
+    Integer steps;
+
+    @Option(names = "--epochs", description = "reward-model epochs per round (default: 2, quick mode 1)")
+    Integer epochs;
+
+    @Option(names = "--seed", description = "seed (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("runs/iterate");
+
+    @Option(names = "--data", description = "review corpus folder with prompts.csv (default: ${DEFAULT-VALUE})")
+    String data = "datasets/reviews";
+
+    @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
+    String device = "auto";
+
+    @Override
+    public Integer call() {
+        FeedbackLog.Loaded loaded = FeedbackLog.read(Home.resolve(feedback));
+        loaded.errors().forEach(e -> System.err.println("skipped " + e));
+        List<FeedbackRecord> all = loaded.records();
+        int n = startRankings != null ? startRankings : RunSize.pick(all.size(), 256);
+        if (n < 1 || n > all.size()) {
+            throw new IllegalArgumentException("--start-rankings: expected 1.." + all.size() + ", found " + n);
+        }
+        List<Prompt> prompts = ReviewWorld.readPrompts(Home.resolve(data).resolve("prompts.csv"));
+        PpoConfig ppo = PpoConfig.defaults().withSeed(seed).withDevice(device)
+                .withSteps(steps != null ? steps : RunSize.pick(30, 6));
+        RewardConfig reward = RewardConfig.defaults(RewardConfig.Objective.BT).withSeed(seed)
+                .withEpochs(epochs != null ? epochs : RunSize.pick(2, 1));
+        RlhfLoop.Settings settings = new RlhfLoop.Settings(rounds != null ? rounds : RunSize.pick(3, 2),
+                rankingsPerRound != null ? rankingsPerRound : RunSize.pick(128, 32), k, ppo, reward);
+        System.out.printf(Locale.ROOT, "%d rounds from %d rankings, +%d rankings (K=%d) per round; PPO %d iterations, "
+                + "reward model %d epoch(s) per round%n", settings.rounds(), n, settings.rankingsPerRound(), k, ppo.steps(),
+                reward.epochs());
+        List<RlhfLoop.Round> done = RlhfLoop.run(Home.resolve(checkpoint), all.subList(0, n), prompts, settings, out,
+                r -> System.out.printf(Locale.ROOT, "round %d: reward model accuracy %.3f (ceiling %.3f) · true preference "
+                        + "%.3f · KL %.2f · win rate vs initial %.3f [%.3f, %.3f]%n", r.round(), r.rewardAccuracy(),
+                        r.raterCeiling(), r.trueRewardEnd(), r.klEnd(), r.winRate(), r.winLower(), r.winUpper()));
+        AtomicFiles.write(out.resolve("rounds.png"),
+                o -> BitmapEncoder.saveBitmap(RlhfLoop.chart(done), o, BitmapEncoder.BitmapFormat.PNG));
+        System.out.println(TextTables.print(RlhfLoop.table(done)));
+        System.out.println("written to " + out);
+        return 0;
+    }
+}
