@@ -7,7 +7,6 @@ import dev.rlhf4j.loop.HackingLab;
 import dev.rlhf4j.ppo.PpoConfig;
 import dev.rlhf4j.text.Prompt;
 import dev.rlhf4j.text.ReviewWorld;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,20 +50,7 @@ public final class HackingLabCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path rewardDir = reward;
-        if (rewardDir == null) {
-            rewardDir = out.resolve("reward");
-            System.out.println("training a reward model on the bundled feedback first (--reward DIR uses an existing one)");
-            RewardCommand rc = new RewardCommand();
-            rc.out = rewardDir;
-            rc.seed = seed;
-            rc.checkpoint = checkpoint;
-            rc.device = device;
-            rc.data = data;
-            rc.call();
-        } else if (!Files.isDirectory(rewardDir)) {
-            throw new IllegalArgumentException("--reward: " + rewardDir + " is not a folder (train one with rlhf4j reward --out DIR)");
-        }
+        Path rewardDir = RewardCommand.givenOrTrained(reward, out.resolve("reward"), seed, checkpoint, device, data);
         List<Prompt> prompts = ReviewWorld.readPrompts(Home.resolve(data).resolve("prompts.csv"));
         List<Prompt> train = prompts.stream().filter(p -> !p.heldOut()).toList();
         List<Prompt> heldOut = prompts.stream().filter(Prompt::heldOut).toList();

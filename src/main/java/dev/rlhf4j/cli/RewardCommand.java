@@ -9,6 +9,7 @@ import dev.rlhf4j.reward.RewardRun;
 import dev.rlhf4j.reward.RewardTrainer;
 import dev.rlhf4j.text.Prompt;
 import dev.rlhf4j.text.ReviewWorld;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -77,5 +78,29 @@ public final class RewardCommand implements Callable<Integer> {
                 v.accuracy(), v.ceiling(), v.truthCorrelation());
         System.out.println("reward model written to " + out);
         return 0;
+    }
+
+    /**
+     * The reward model folder {@code given} by {@code --reward} (which must exist), or, when none was
+     * given, one trained now on the bundled feedback into {@code trainInto}: what {@code ppo} and
+     * {@code hacking-lab} do first.
+     */
+    static Path givenOrTrained(Path given, Path trainInto, long seed, String checkpoint, String device, String data)
+            throws Exception {
+        if (given != null) {
+            if (!Files.isDirectory(given)) {
+                throw new IllegalArgumentException("--reward: " + given + " is not a folder (train one with rlhf4j reward --out DIR)");
+            }
+            return given;
+        }
+        System.out.println("training a reward model on the bundled feedback first (--reward DIR uses an existing one)");
+        RewardCommand rc = new RewardCommand();
+        rc.out = trainInto;
+        rc.seed = seed;
+        rc.checkpoint = checkpoint;
+        rc.device = device;
+        rc.data = data;
+        rc.call();
+        return trainInto;
     }
 }
