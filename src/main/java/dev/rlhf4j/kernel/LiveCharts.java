@@ -36,7 +36,7 @@ public final class LiveCharts<R> {
     private Function<List<R>, String> status;
     private String statusId;
     private long intervalNanos = 2_000_000_000L;
-    private long lastDraw = Long.MIN_VALUE;
+    private long lastDraw;
     private boolean dirty;
     private int draws;
 
@@ -82,7 +82,7 @@ public final class LiveCharts<R> {
         rows.add(row);
         dirty = true;
         long now = System.nanoTime();
-        if (inKernel && (lastDraw == Long.MIN_VALUE || now - lastDraw >= intervalNanos)) {
+        if (inKernel && (draws == 0 || now - lastDraw >= intervalNanos)) {
             draw();
             lastDraw = System.nanoTime();
         }
