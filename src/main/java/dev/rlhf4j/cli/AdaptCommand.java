@@ -6,7 +6,7 @@ import dev.rlhf4j.core.RunSize;
 import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.pretrain.DomainAdaptation;
-import dev.rlhf4j.text.Aspect;
+import dev.rlhf4j.world.Aspect;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;

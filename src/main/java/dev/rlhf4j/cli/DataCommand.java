@@ -1,7 +1,7 @@
 package dev.rlhf4j.cli;
 
-import dev.rlhf4j.text.ReviewDataset;
-import dev.rlhf4j.text.ReviewWorld;
+import dev.rlhf4j.world.ReviewDataset;
+import dev.rlhf4j.world.ReviewWorld;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,11 +1,11 @@
 package dev.rlhf4j.cli;
 
 import dev.rlhf4j.core.Home;
-import dev.rlhf4j.loop.PpoRun;
 import dev.rlhf4j.ppo.KlPenalty;
 import dev.rlhf4j.ppo.PpoConfig;
-import dev.rlhf4j.text.Prompt;
-import dev.rlhf4j.text.ReviewWorld;
+import dev.rlhf4j.ppo.PpoRun;
+import dev.rlhf4j.world.Prompt;
+import dev.rlhf4j.world.ReviewWorld;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 
 /**
  * The feedback log: an append-only JSONL file, one {@link FeedbackRecord} per line in the layout
- * of its javadoc (DESIGN.md "Formats").
+ * of its javadoc.
  *
  * <pre>{@code
  * try (FeedbackLog.Writer log = FeedbackLog.appender(Path.of("feedback.jsonl"))) {

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One line of the feedback log: who ranked which completions of which prompt, and how.
  *
- * <p>In the JSONL file (DESIGN.md "Formats") a record is one object:
+ * <p>In the JSONL file a record is one object:
  * <pre>{"id":"f00001","task":"t0001","prompt_id":"p012","prompt":"the pasta was","model":"small",
  *  "k":4,"completions":["...","...","...","..."],"ranking":[[1],[0,3],[2]],
  *  "rater":"sim-standard","source":"simulated","time":"2026-11-29T04:00:00Z"}</pre>

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The matches file of Elo and Bradley–Terry (DESIGN.md "Formats"): a CSV with the header
+ * The matches file of Elo and Bradley–Terry: a CSV with the header
  * {@code player_a,player_b,score_a} and one match per line, {@code score_a} being 1 (A wins), 0 (B
  * wins) or 0.5 (a tie). Online Elo applies the matches in file order. Fields holding a comma or a
  * quote are quoted as RFC 4180 says ({@link Csv}); blank lines are ignored.

@@ -5,7 +5,7 @@ import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.SamplingConfig;
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.world.Prompt;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

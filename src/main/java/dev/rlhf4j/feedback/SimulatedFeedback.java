@@ -5,7 +5,8 @@ import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.SamplingConfig;
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.world.Prompt;
+import dev.rlhf4j.world.ReviewPreference;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,7 +63,7 @@ public final class SimulatedFeedback {
             if (p == null) {
                 throw new IllegalArgumentException("record " + r.id() + ": unknown prompt id " + r.promptId());
             }
-            return Ranking.fromScores(preference.utilities(r, p.aspect()), 1e-9);
+            return Ranking.fromScores(SimulatedRater.utilities(preference, r, p.aspect()), 1e-9);
         };
     }
 

@@ -1,6 +1,8 @@
 package dev.rlhf4j.feedback;
 
 import dev.rlhf4j.core.Seeds;
+import dev.rlhf4j.world.Aspect;
+import dev.rlhf4j.world.ReviewPreference;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,21 @@ public final class SimulatedRater implements Rater {
         return temperature;
     }
 
+    /** The utilities of a task's K completions under {@code taste}. */
+    public static double[] utilities(ReviewPreference taste, RankingTask task) {
+        return taste.utilities(task.prompt().text(), task.prompt().aspect(), task.completions());
+    }
+
+    /** The utilities of a logged ranking's K completions under {@code taste} (the prompt's aspect from {@code aspect}). */
+    public static double[] utilities(ReviewPreference taste, FeedbackRecord record, Aspect aspect) {
+        return taste.utilities(record.prompt(), aspect, record.completions());
+    }
+
+    /** The noiseless ranking of a task by {@code taste} (equal utilities tie): what a rater with T → 0 answers. */
+    public static Ranking noiseless(ReviewPreference taste, RankingTask task) {
+        return Ranking.fromScores(utilities(taste, task), 1e-9);
+    }
+
     /** The probability that this rater puts a completion of utility {@code ui} above one of utility {@code uj}: σ((ui − uj)/T). */
     public double preferenceProbability(double ui, double uj) {
         return 1 / (1 + Math.exp(-(ui - uj) / temperature)); // σ((u_i − u_j)/T)
@@ -102,7 +119,7 @@ public final class SimulatedRater implements Rater {
 
     @Override
     public Answer rank(RankingTask task) {
-        double[] u = preference.utilities(task);
+        double[] u = utilities(preference, task);
         double[] noisy = new double[u.length];
         Map<String, Double> noiseOfText = new HashMap<>();
         for (int i = 0; i < u.length; i++) {

@@ -1,7 +1,8 @@
 package dev.rlhf4j.loop;
 
 import dev.rlhf4j.ppo.PpoConfig;
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.ppo.PpoRun;
+import dev.rlhf4j.world.Prompt;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

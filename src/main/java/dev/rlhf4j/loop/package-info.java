@@ -1,7 +1,7 @@
 /**
- * Stage 5, iterate and evaluate: the tuned policy's samples go back to the raters, the reward model
- * is updated and PPO runs again ({@link dev.rlhf4j.loop.RlhfLoop}); policies are judged by win rate
- * against the initial model and on an Arena-style leaderboard of checkpoints
- * ({@link dev.rlhf4j.loop.Evaluation}). Notebook: {@code 05-iterate}.
+ * Stage 5, iterate: the tuned policy's samples go back to the raters, the reward model is retrained
+ * on all feedback so far and PPO runs again from the last policy ({@link dev.rlhf4j.loop.RlhfLoop});
+ * and the reward-hacking lab ({@link dev.rlhf4j.loop.HackingLab}), PPO without the KL penalty next to
+ * PPO with it. Notebook: {@code 05-iterate}.
  */
 package dev.rlhf4j.loop;

@@ -15,7 +15,7 @@ import dev.rlhf4j.model.NoGrad;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.TokenBatch;
 import dev.rlhf4j.reward.RewardModel;
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.world.Prompt;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

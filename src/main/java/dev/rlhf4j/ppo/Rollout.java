@@ -1,6 +1,6 @@
 package dev.rlhf4j.ppo;
 
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.world.Prompt;
 import java.util.List;
 
 /**

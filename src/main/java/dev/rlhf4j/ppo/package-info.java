@@ -5,6 +5,8 @@
  * other: the per-token KL estimators ({@link dev.rlhf4j.ppo.KlPenalty}), the KL coefficient's
  * controllers ({@link dev.rlhf4j.ppo.KlController}), generalized advantage estimation
  * ({@link dev.rlhf4j.ppo.Gae}), masked whitening ({@link dev.rlhf4j.ppo.Whitening}) and the clipped
- * policy and value losses ({@link dev.rlhf4j.ppo.PpoLoss}). Notebook: {@code 04-ppo}.
+ * policy and value losses ({@link dev.rlhf4j.ppo.PpoLoss}). {@link dev.rlhf4j.ppo.PpoTrainer#step} is one
+ * iteration read as numbered phases; {@link dev.rlhf4j.ppo.PpoRun} is a whole run (checkpoints, metrics,
+ * charts, the win rate at the end). Notebook: {@code 04-ppo}.
  */
 package dev.rlhf4j.ppo;

@@ -2,9 +2,9 @@ package dev.rlhf4j.pretrain;
 
 import dev.rlhf4j.core.MetricsLog;
 import dev.rlhf4j.model.LanguageModel;
-import dev.rlhf4j.text.Aspect;
-import dev.rlhf4j.text.Prompt;
-import dev.rlhf4j.text.ReviewWorld;
+import dev.rlhf4j.world.Aspect;
+import dev.rlhf4j.world.Prompt;
+import dev.rlhf4j.world.ReviewWorld;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

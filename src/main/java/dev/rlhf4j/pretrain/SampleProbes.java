@@ -1,8 +1,8 @@
 package dev.rlhf4j.pretrain;
 
-import dev.rlhf4j.text.Prompt;
-import dev.rlhf4j.text.ReviewSignals;
 import dev.rlhf4j.text.Words;
+import dev.rlhf4j.world.Prompt;
+import dev.rlhf4j.world.ReviewSignals;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

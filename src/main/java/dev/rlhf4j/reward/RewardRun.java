@@ -7,11 +7,12 @@ import dev.rlhf4j.core.MetricsLog;
 import dev.rlhf4j.feedback.EloRating;
 import dev.rlhf4j.feedback.EloScores;
 import dev.rlhf4j.feedback.FeedbackRecord;
-import dev.rlhf4j.feedback.ReviewPreference;
+import dev.rlhf4j.feedback.SimulatedRater;
 import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.SamplingConfig;
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.world.Prompt;
+import dev.rlhf4j.world.ReviewPreference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ public final class RewardRun {
         ReviewPreference preference = ReviewPreference.defaults();
         return r -> {
             Prompt p = byId.get(r.promptId());
-            return p == null ? null : preference.utilities(r, p.aspect());
+            return p == null ? null : SimulatedRater.utilities(preference, r, p.aspect());
         };
     }
 }

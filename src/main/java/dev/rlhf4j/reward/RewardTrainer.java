@@ -14,7 +14,7 @@ import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.LmOptimizer;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.SamplingConfig;
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.world.Prompt;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -28,7 +28,7 @@ public final class Words {
     }
 
     /** Like {@link #split(String)} but keeps the case (used to read templates). */
-    static List<String> splitRaw(String text) {
+    public static List<String> splitRaw(String text) {
         List<String> tokens = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         for (int i = 0; i < text.length(); i++) {

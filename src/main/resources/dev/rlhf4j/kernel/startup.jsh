@@ -4,13 +4,14 @@
 // The library, stage by stage.
 import dev.rlhf4j.core.*;
 import dev.rlhf4j.text.*;
+import dev.rlhf4j.world.*;
 import dev.rlhf4j.model.*;
 import dev.rlhf4j.pretrain.*;
 import dev.rlhf4j.feedback.*;
 import dev.rlhf4j.reward.*;
 import dev.rlhf4j.ppo.*;
+import dev.rlhf4j.eval.*;
 import dev.rlhf4j.loop.*;
-import dev.rlhf4j.viz.*;
 
 // The notebook API: display, render, updateDisplay, input; live charts.
 import static dev.rlhf4j.kernel.Notebook.*;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rlhf4j.text.Aspect;
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.world.Aspect;
+import dev.rlhf4j.world.Prompt;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.StringReader;

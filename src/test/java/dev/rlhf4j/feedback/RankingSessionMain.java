@@ -1,7 +1,7 @@
 package dev.rlhf4j.feedback;
 
-import dev.rlhf4j.text.Aspect;
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.world.Aspect;
+import dev.rlhf4j.world.Prompt;
 import java.nio.file.Path;
 import java.util.List;
 

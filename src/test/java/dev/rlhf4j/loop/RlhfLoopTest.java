@@ -8,7 +8,7 @@ import dev.rlhf4j.feedback.FeedbackLog;
 import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.ppo.PpoConfig;
 import dev.rlhf4j.reward.RewardConfig;
-import dev.rlhf4j.text.ReviewWorld;
+import dev.rlhf4j.world.ReviewWorld;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rlhf4j.world.ReviewWorld;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,11 @@
-package dev.rlhf4j.feedback;
+package dev.rlhf4j.world;
 
-import dev.rlhf4j.text.Aspect;
-import dev.rlhf4j.text.Prompt;
-import dev.rlhf4j.text.ReviewLexicon;
-import dev.rlhf4j.text.ReviewSignals;
 import dev.rlhf4j.text.Words;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The simulated human's taste (DESIGN.md, "the simulated human"): a utility of a review computed
+ * The simulated human's taste (the review world's judge): a utility of a review computed
  * from its words alone, so it can judge the output of any model. A review is liked when it is
  * positive and polite, stays on its prompt's aspect, names a specific detail, does not repeat
  * itself or drift off topic, is near a preferred length and ends cleanly:
@@ -26,7 +22,8 @@ import java.util.Optional;
  * n is the number of words of prompt + completion. With the defaults u lies in about [−5.75, 2.75].
  *
  * <p>This is a stand-in for people, and the notebooks say so: real raters rank through the same
- * {@link Rater} interface. Changing a weight gives a rater another taste ({@link SimulatedRater#panel}).
+ * {@code feedback.Rater} interface. Changing a weight gives a rater another taste
+ * ({@code feedback.SimulatedRater.panel}), which also adapts this taste to ranking tasks and logged rankings.
  *
  * @param sentiment weight of the sentiment term
  * @param politeness penalty for a rude word
@@ -120,26 +117,12 @@ public record ReviewPreference(double sentiment, double politeness, double onAsp
         return explain(prompt, completion).total();
     }
 
-    /** The utilities of a task's K completions. */
-    public double[] utilities(RankingTask task) {
-        double[] u = new double[task.k()];
+    /** The utilities of K completions of one prompt, whose aspect is {@code aspect}. */
+    public double[] utilities(String promptText, Aspect aspect, List<String> completions) {
+        double[] u = new double[completions.size()];
         for (int i = 0; i < u.length; i++) {
-            u[i] = utility(task.prompt(), task.completions().get(i));
+            u[i] = explain(promptText, aspect, completions.get(i)).total();
         }
         return u;
-    }
-
-    /** The utilities of a logged ranking's K completions (the prompt's aspect from {@code aspect}). */
-    public double[] utilities(FeedbackRecord record, Aspect aspect) {
-        double[] u = new double[record.k()];
-        for (int i = 0; i < u.length; i++) {
-            u[i] = explain(record.prompt(), aspect, record.completions().get(i)).total();
-        }
-        return u;
-    }
-
-    /** The noiseless ranking of a task by this taste (equal utilities tie). */
-    public Ranking ranking(RankingTask task) {
-        return Ranking.fromScores(utilities(task), 1e-9);
     }
 }

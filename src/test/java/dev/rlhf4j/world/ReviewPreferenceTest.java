@@ -1,10 +1,10 @@
-package dev.rlhf4j.feedback;
+package dev.rlhf4j.world;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rlhf4j.text.Aspect;
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.feedback.RankingTask;
+import dev.rlhf4j.feedback.SimulatedRater;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class ReviewPreferenceTest {
         RankingTask task = new RankingTask("t1", PASTA,
                 List.of("great, the truffle sauce was rich and fresh.", "okay and a bit bland.", "cold and gross, you idiots."),
                 "test");
-        double[] u = pref.utilities(task);
+        double[] u = SimulatedRater.utilities(pref, task);
         SimulatedRater rater = new SimulatedRater("sim", pref, 0.5, 0, 11);
         int n = 20_000;
         int firstOverSecond = 0;

@@ -1,4 +1,4 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
 
 /**
  * A review opening of the review world, such as "the pasta was" or "our server". Models complete

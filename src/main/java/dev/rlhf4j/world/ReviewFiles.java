@@ -1,6 +1,7 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
 
 import dev.rlhf4j.core.AtomicFiles;
+import dev.rlhf4j.text.Csv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

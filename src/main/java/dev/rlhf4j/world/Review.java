@@ -1,4 +1,6 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
+
+import dev.rlhf4j.text.Words;
 
 /**
  * One generated review with the latent attributes it was written from. Every attribute is also

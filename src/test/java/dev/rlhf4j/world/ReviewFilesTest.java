@@ -1,4 +1,4 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

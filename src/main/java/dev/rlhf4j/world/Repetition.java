@@ -1,5 +1,6 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
 
+import dev.rlhf4j.text.Words;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

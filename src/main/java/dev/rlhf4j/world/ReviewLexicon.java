@@ -1,6 +1,6 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
 
-import static dev.rlhf4j.text.ReviewWords.ADJECTIVES;
+import static dev.rlhf4j.world.ReviewWords.ADJECTIVES;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,7 +1,7 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
 
 import dev.rlhf4j.core.Seeds;
-import dev.rlhf4j.text.ReviewTemplates.Kind;
+import dev.rlhf4j.world.ReviewTemplates.Kind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

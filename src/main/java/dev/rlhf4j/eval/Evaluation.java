@@ -1,4 +1,4 @@
-package dev.rlhf4j.loop;
+package dev.rlhf4j.eval;
 
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.feedback.BradleyTerry;
@@ -6,14 +6,14 @@ import dev.rlhf4j.feedback.EloRating;
 import dev.rlhf4j.feedback.Leaderboard;
 import dev.rlhf4j.feedback.Match;
 import dev.rlhf4j.feedback.Rater;
-import dev.rlhf4j.feedback.ReviewPreference;
 import dev.rlhf4j.feedback.SimulatedFeedback;
 import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.SamplingConfig;
 import dev.rlhf4j.reward.RewardModel;
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.world.Prompt;
+import dev.rlhf4j.world.ReviewPreference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,7 +1,8 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
 
-import static dev.rlhf4j.text.ReviewTemplates.bySign;
+import static dev.rlhf4j.world.ReviewTemplates.bySign;
 
+import dev.rlhf4j.text.Words;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rlhf4j.cli.DataCommand;
+import dev.rlhf4j.text.WordTokenizer;
+import dev.rlhf4j.text.Words;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

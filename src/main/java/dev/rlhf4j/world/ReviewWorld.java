@@ -1,9 +1,10 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
 
 import dev.rlhf4j.core.Seeds;
-import dev.rlhf4j.text.ReviewComposer.Plan;
-import dev.rlhf4j.text.ReviewPrompts.Opening;
-import dev.rlhf4j.text.ReviewTemplates.Kind;
+import dev.rlhf4j.text.Words;
+import dev.rlhf4j.world.ReviewComposer.Plan;
+import dev.rlhf4j.world.ReviewPrompts.Opening;
+import dev.rlhf4j.world.ReviewTemplates.Kind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;

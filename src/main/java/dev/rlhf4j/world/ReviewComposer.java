@@ -1,7 +1,8 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
 
-import dev.rlhf4j.text.ReviewTemplates.Kind;
-import dev.rlhf4j.text.SlotFiller.Clause;
+import dev.rlhf4j.text.Words;
+import dev.rlhf4j.world.ReviewTemplates.Kind;
+import dev.rlhf4j.world.SlotFiller.Clause;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package dev.rlhf4j.text;
+package dev.rlhf4j.world;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
