@@ -98,11 +98,8 @@ public final class PpoBenchmark {
         /** The PpoConfig the benchmark runs: the defaults with these batch sizes, epochs, tokens and seed. */
         PpoConfig ppoConfig() {
             PpoConfig d = PpoConfig.defaults();
-            return new PpoConfig(d.steps(), d.learningRate(), batch, miniBatch, epochs, d.initKlCoef(), d.adapKlCtrl(),
-                    d.target(), d.horizon(), d.gamma(), d.lam(), d.cliprange(), d.cliprangeValue(), d.vfCoef(),
-                    d.entropyCoef(), d.klPenalty(), d.whitenRewards(), d.useScoreScaling(), d.useScoreNorm(),
-                    d.scoreClip(), d.missingEosPenalty(), d.ratioThreshold(), d.maxGradNorm(),
-                    d.sampling().withMaxNewTokens(newTokens), d.device(), seed);
+            return d.toBuilder().batchSize(batch).miniBatchSize(miniBatch).ppoEpochs(epochs)
+                    .sampling(d.sampling().withMaxNewTokens(newTokens)).seed(seed).build();
         }
     }
 

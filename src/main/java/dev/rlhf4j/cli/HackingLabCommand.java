@@ -56,11 +56,11 @@ public final class HackingLabCommand implements Callable<Integer> {
         List<Prompt> heldOut = prompts.stream().filter(Prompt::heldOut).toList();
         // Small batches and a bolder learning rate make the policy move far in few iterations, so the
         // hacking shows within a minute or two on a CPU.
-        PpoConfig base = PpoConfig.defaults().withSeed(seed).withDevice(device).withBatchSize(16, 8)
-                .withLearningRate(3e-4f).withSteps(steps != null ? steps : RunSize.pick(60, 25));
+        PpoConfig base = PpoConfig.defaults().toBuilder().seed(seed).device(device).batchSize(16).miniBatchSize(8)
+                .learningRate(3e-4f).steps(steps != null ? steps : RunSize.pick(60, 25)).build();
         Map<String, PpoConfig> arms = new LinkedHashMap<>();
-        arms.put("beta=0", base.withFixedKl(0));
-        arms.put("adaptive beta", base.withAdaptiveKl(beta, base.target()));
+        arms.put("beta=0", base.toBuilder().fixedKl(0).build());
+        arms.put("adaptive beta", base.toBuilder().adaptiveKl(beta, base.target()).build());
         System.out.println("running " + arms.keySet() + ", " + base.steps() + " PPO iterations each");
         List<HackingLab.Arm> lab = HackingLab.run(Home.resolve(checkpoint), rewardDir, train, heldOut, arms, out);
         var table = HackingLab.table(lab);

@@ -71,10 +71,10 @@ public final class IterateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--start-rankings: expected 1.." + all.size() + ", found " + n);
         }
         List<Prompt> prompts = ReviewWorld.readPrompts(Home.resolve(data).resolve("prompts.csv"));
-        PpoConfig ppo = PpoConfig.defaults().withSeed(seed).withDevice(device)
-                .withSteps(steps != null ? steps : RunSize.pick(30, 6));
-        RewardConfig reward = RewardConfig.defaults(RewardConfig.Objective.BT).withSeed(seed)
-                .withEpochs(epochs != null ? epochs : RunSize.pick(2, 1));
+        PpoConfig ppo = PpoConfig.defaults().toBuilder().seed(seed).device(device)
+                .steps(steps != null ? steps : RunSize.pick(30, 6)).build();
+        RewardConfig reward = RewardConfig.defaults(RewardConfig.Objective.BT).toBuilder().seed(seed)
+                .epochs(epochs != null ? epochs : RunSize.pick(2, 1)).build();
         RlhfLoop.Settings settings = new RlhfLoop.Settings(rounds != null ? rounds : RunSize.pick(3, 2),
                 rankingsPerRound != null ? rankingsPerRound : RunSize.pick(128, 32), k, ppo, reward);
         System.out.printf(Locale.ROOT, "%d rounds from %d rankings, +%d rankings (K=%d) per round; PPO %d iterations, "

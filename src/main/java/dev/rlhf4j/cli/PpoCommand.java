@@ -58,15 +58,20 @@ public final class PpoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PpoConfig config = PpoConfig.defaults().withSeed(seed).withDevice(device)
-                .withKlPenalty(KlPenalty.valueOf(parsePenalty(klPenalty)));
-        config = beta != null ? config.withFixedKl(beta) : config.withAdaptiveKl(config.initKlCoef(), klTarget);
+        PpoConfig.Builder b = PpoConfig.defaults().toBuilder().seed(seed).device(device)
+                .klPenalty(KlPenalty.valueOf(parsePenalty(klPenalty)));
+        if (beta != null) {
+            b.fixedKl(beta);
+        } else {
+            b.adaptiveKl(PpoConfig.defaults().initKlCoef(), klTarget);
+        }
         if (steps != null) {
-            config = config.withSteps(steps);
+            b.steps(steps);
         }
         if (learningRate != null) {
-            config = config.withLearningRate(learningRate);
+            b.learningRate(learningRate);
         }
+        PpoConfig config = b.build();
         Path rewardDir = RewardCommand.givenOrTrained(reward, out.resolve("reward"), seed, checkpoint, device, data);
         List<Prompt> prompts = ReviewWorld.readPrompts(Home.resolve(data).resolve("prompts.csv"));
         List<Prompt> train = prompts.stream().filter(p -> !p.heldOut()).toList();

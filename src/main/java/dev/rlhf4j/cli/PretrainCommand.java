@@ -69,10 +69,12 @@ public final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path dataDir = Home.resolve(data);
-        PretrainConfig config = PretrainConfig.defaults().withSeed(seed).withBatchSize(batchSize).withLearningRate(learningRate);
+        PretrainConfig.Builder b = PretrainConfig.defaults().toBuilder().seed(seed).batchSize(batchSize)
+                .learningRate(learningRate);
         if (steps != null) {
-            config = config.withMaxSteps(steps);
+            b.maxSteps(steps);
         }
+        PretrainConfig config = b.build();
         LanguageModel lm;
         int startStep = 0;
         if (resume != null) {

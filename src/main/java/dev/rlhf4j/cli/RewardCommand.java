@@ -52,11 +52,12 @@ public final class RewardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RewardConfig config = RewardConfig.defaults(RewardConfig.Objective.parse(objective))
-                .withLearningRate(learningRate).withSeed(seed);
+        RewardConfig.Builder b = RewardConfig.defaults(RewardConfig.Objective.parse(objective))
+                .toBuilder().learningRate(learningRate).seed(seed);
         if (epochs != null) {
-            config = config.withEpochs(epochs);
+            b.epochs(epochs);
         }
+        RewardConfig config = b.build();
         Path logFile = Home.resolve(feedback);
         FeedbackLog.Loaded loaded = FeedbackLog.read(logFile);
         for (FeedbackLog.LineError e : loaded.errors()) {

@@ -17,8 +17,17 @@ public final class Seeds {
         return new Random(seed);
     }
 
-    /** A child generator derived from {@code seed} and a label, for independent streams. */
+    /**
+     * A child generator derived from {@code seed} and a label, for independent streams: every random
+     * stream of a run (sampling, data order, match order, a round of the loop) has its own label, so
+     * adding a draw to one stream changes no other.
+     */
     public static Random derive(long seed, String label) {
         return new Random(seed * 0x9E3779B97F4A7C15L + label.hashCode());
+    }
+
+    /** A child seed derived from {@code seed} and a label, for a config that takes a seed (a round of the loop). */
+    public static long child(long seed, String label) {
+        return derive(seed, label).nextLong();
     }
 }

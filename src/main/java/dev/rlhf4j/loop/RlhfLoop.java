@@ -3,6 +3,7 @@ package dev.rlhf4j.loop;
 import ai.djl.Device;
 import dev.rlhf4j.core.AtomicFiles;
 import dev.rlhf4j.core.Devices;
+import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.feedback.FeedbackLog;
 import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.feedback.RankingTask;
@@ -91,10 +92,10 @@ public final class RlhfLoop {
         List<Round> rounds = new ArrayList<>();
         for (int round = 1; round <= s.rounds(); round++) {
             Path dir = out.resolve("round-" + round);
-            RewardTrainer.Result rm = RewardRun.train(all, initial, current, prompts, s.reward().withSeed(s.reward().seed() + round),
+            RewardTrainer.Result rm = RewardRun.train(all, initial, current, prompts, s.reward().toBuilder().seed(Seeds.child(s.reward().seed(), "round " + round)).build(),
                     device, dir.resolve("reward"), null);
             PpoRun.Result ppo = PpoRun.run(current, initial, dir.resolve("reward"), train, heldOut,
-                    s.ppo().withSeed(s.ppo().seed() + round), 0, dir.resolve("ppo"), null);
+                    s.ppo().toBuilder().seed(Seeds.child(s.ppo().seed(), "round " + round)).build(), 0, dir.resolve("ppo"), null);
             current = ppo.policy();
             Round r = new Round(round, all.size(), rm.validAccuracy(), rm.valid().ceiling(), ppo.rewardMeanEnd(),
                     ppo.trueRewardEnd(), ppo.klMeanEnd(), ppo.winRate().rate(), ppo.winRate().lower(), ppo.winRate().upper(),

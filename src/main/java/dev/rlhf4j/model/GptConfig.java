@@ -75,38 +75,53 @@ public record GptConfig(
         return (long) vocabSize * e + (long) contextLength * e + nLayer * perLayer + 2 * e;
     }
 
-    public GptConfig withVocabSize(int v) {
-        return new GptConfig(v, contextLength, nLayer, nHead, nEmbd, dropout, activation, layerNormEpsilon);
-    }
-
-    public GptConfig withContextLength(int t) {
-        return new GptConfig(vocabSize, t, nLayer, nHead, nEmbd, dropout, activation, layerNormEpsilon);
-    }
-
-    public GptConfig withLayers(int n) {
-        return new GptConfig(vocabSize, contextLength, n, nHead, nEmbd, dropout, activation, layerNormEpsilon);
-    }
-
-    public GptConfig withHeads(int n) {
-        return new GptConfig(vocabSize, contextLength, nLayer, n, nEmbd, dropout, activation, layerNormEpsilon);
-    }
-
-    public GptConfig withEmbd(int e) {
-        return new GptConfig(vocabSize, contextLength, nLayer, nHead, e, dropout, activation, layerNormEpsilon);
-    }
-
-    public GptConfig withDropout(float p) {
-        return new GptConfig(vocabSize, contextLength, nLayer, nHead, nEmbd, p, activation, layerNormEpsilon);
-    }
-
-    public GptConfig withActivation(Activation a) {
-        return new GptConfig(vocabSize, contextLength, nLayer, nHead, nEmbd, dropout, a, layerNormEpsilon);
-    }
-
     private static void require(boolean ok, String field, int found, String expected) {
         if (!ok) {
             throw new IllegalArgumentException(
                     "GptConfig." + field + ": expected " + expected + ", found " + found);
+        }
+    }
+
+    /** A builder that starts from this config's values: {@code x.toBuilder().field(value).build()}. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes a config one field at a time; {@link #build()} validates the result. */
+    public static final class Builder {
+        private int vocabSize;
+        private int contextLength;
+        private int nLayer;
+        private int nHead;
+        private int nEmbd;
+        private float dropout;
+        private Activation activation;
+        private float layerNormEpsilon;
+
+        private Builder(GptConfig c) {
+            vocabSize = c.vocabSize;
+            contextLength = c.contextLength;
+            nLayer = c.nLayer;
+            nHead = c.nHead;
+            nEmbd = c.nEmbd;
+            dropout = c.dropout;
+            activation = c.activation;
+            layerNormEpsilon = c.layerNormEpsilon;
+        }
+
+        // One setter per component, named as the component.
+        public Builder vocabSize(int v) { vocabSize = v; return this; }
+        public Builder contextLength(int v) { contextLength = v; return this; }
+        public Builder nLayer(int v) { nLayer = v; return this; }
+        public Builder nHead(int v) { nHead = v; return this; }
+        public Builder nEmbd(int v) { nEmbd = v; return this; }
+        public Builder dropout(float v) { dropout = v; return this; }
+        public Builder activation(Activation v) { activation = v; return this; }
+        public Builder layerNormEpsilon(float v) { layerNormEpsilon = v; return this; }
+
+        /** The config, validated. */
+        public GptConfig build() {
+            return new GptConfig(vocabSize, contextLength, nLayer, nHead, nEmbd, dropout, activation, layerNormEpsilon);
         }
     }
 }

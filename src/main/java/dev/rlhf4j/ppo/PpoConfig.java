@@ -112,59 +112,118 @@ public record PpoConfig(
         return KlController.create(adapKlCtrl, initKlCoef, target, horizon);
     }
 
-    public PpoConfig withSteps(int n) {
-        return new PpoConfig(n, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
-                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
-                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
+    /** A builder that starts from this config's values: {@code x.toBuilder().field(value).build()}. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public PpoConfig withLearningRate(float lr) {
-        return new PpoConfig(steps, lr, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
-                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
-                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
-    }
+    /** Changes a config one field at a time; {@link #build()} validates the result. */
+    public static final class Builder {
+        private int steps;
+        private float learningRate;
+        private int batchSize;
+        private int miniBatchSize;
+        private int ppoEpochs;
+        private double initKlCoef;
+        private boolean adapKlCtrl;
+        private double target;
+        private int horizon;
+        private double gamma;
+        private double lam;
+        private double cliprange;
+        private double cliprangeValue;
+        private double vfCoef;
+        private double entropyCoef;
+        private KlPenalty klPenalty;
+        private boolean whitenRewards;
+        private boolean useScoreScaling;
+        private boolean useScoreNorm;
+        private double scoreClip;
+        private double missingEosPenalty;
+        private double ratioThreshold;
+        private float maxGradNorm;
+        private SamplingConfig sampling;
+        private String device;
+        private long seed;
 
-    public PpoConfig withBatchSize(int batch, int miniBatch) {
-        return new PpoConfig(steps, learningRate, batch, miniBatch, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
-                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
-                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
-    }
+        private Builder(PpoConfig c) {
+            steps = c.steps;
+            learningRate = c.learningRate;
+            batchSize = c.batchSize;
+            miniBatchSize = c.miniBatchSize;
+            ppoEpochs = c.ppoEpochs;
+            initKlCoef = c.initKlCoef;
+            adapKlCtrl = c.adapKlCtrl;
+            target = c.target;
+            horizon = c.horizon;
+            gamma = c.gamma;
+            lam = c.lam;
+            cliprange = c.cliprange;
+            cliprangeValue = c.cliprangeValue;
+            vfCoef = c.vfCoef;
+            entropyCoef = c.entropyCoef;
+            klPenalty = c.klPenalty;
+            whitenRewards = c.whitenRewards;
+            useScoreScaling = c.useScoreScaling;
+            useScoreNorm = c.useScoreNorm;
+            scoreClip = c.scoreClip;
+            missingEosPenalty = c.missingEosPenalty;
+            ratioThreshold = c.ratioThreshold;
+            maxGradNorm = c.maxGradNorm;
+            sampling = c.sampling;
+            device = c.device;
+            seed = c.seed;
+        }
 
-    /** β fixed at {@code beta} (β = 0: no KL penalty at all, the reward-hacking lab's setting). */
-    public PpoConfig withFixedKl(double beta) {
-        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, beta, false, target, horizon,
-                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
-                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
-    }
+        // One setter per component, named as the component.
+        public Builder steps(int v) { steps = v; return this; }
+        public Builder learningRate(float v) { learningRate = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder miniBatchSize(int v) { miniBatchSize = v; return this; }
+        public Builder ppoEpochs(int v) { ppoEpochs = v; return this; }
+        public Builder initKlCoef(double v) { initKlCoef = v; return this; }
+        public Builder adapKlCtrl(boolean v) { adapKlCtrl = v; return this; }
+        public Builder target(double v) { target = v; return this; }
+        public Builder horizon(int v) { horizon = v; return this; }
+        public Builder gamma(double v) { gamma = v; return this; }
+        public Builder lam(double v) { lam = v; return this; }
+        public Builder cliprange(double v) { cliprange = v; return this; }
+        public Builder cliprangeValue(double v) { cliprangeValue = v; return this; }
+        public Builder vfCoef(double v) { vfCoef = v; return this; }
+        public Builder entropyCoef(double v) { entropyCoef = v; return this; }
+        public Builder klPenalty(KlPenalty v) { klPenalty = v; return this; }
+        public Builder whitenRewards(boolean v) { whitenRewards = v; return this; }
+        public Builder useScoreScaling(boolean v) { useScoreScaling = v; return this; }
+        public Builder useScoreNorm(boolean v) { useScoreNorm = v; return this; }
+        public Builder scoreClip(double v) { scoreClip = v; return this; }
+        public Builder missingEosPenalty(double v) { missingEosPenalty = v; return this; }
+        public Builder ratioThreshold(double v) { ratioThreshold = v; return this; }
+        public Builder maxGradNorm(float v) { maxGradNorm = v; return this; }
+        public Builder sampling(SamplingConfig v) { sampling = v; return this; }
+        public Builder device(String v) { device = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
 
-    /** The adaptive controller from {@code initKlCoef} towards {@code target}. */
-    public PpoConfig withAdaptiveKl(double initKlCoef, double target) {
-        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, true, target, horizon,
-                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
-                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
-    }
+        /** β fixed at {@code beta} (β = 0: no KL penalty at all, the reward-hacking lab's setting). */
+        public Builder fixedKl(double beta) {
+            initKlCoef = beta;
+            adapKlCtrl = false;
+            return this;
+        }
 
-    public PpoConfig withKlPenalty(KlPenalty k) {
-        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
-                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, k, whitenRewards, useScoreScaling,
-                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, seed);
-    }
+        /** The adaptive controller from {@code initKlCoef} towards {@code target} nats per sequence. */
+        public Builder adaptiveKl(double initKlCoef, double target) {
+            this.initKlCoef = initKlCoef;
+            this.adapKlCtrl = true;
+            this.target = target;
+            return this;
+        }
 
-    public PpoConfig withSampling(SamplingConfig s) {
-        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
-                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
-                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, s, device, seed);
-    }
-
-    public PpoConfig withDevice(String d) {
-        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
-                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
-                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, d, seed);
-    }
-
-    public PpoConfig withSeed(long s) {
-        return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon,
-                gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
-                useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device, s);
+        /** The config, validated. */
+        public PpoConfig build() {
+            return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon, gamma, lam,
+                    cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
+                    useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device,
+                    seed);
+        }
     }
 }

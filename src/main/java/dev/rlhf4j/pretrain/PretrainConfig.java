@@ -48,31 +48,6 @@ public record PretrainConfig(
                 RunSize.pick(500, 100), RunSize.pick(2000, 500), 1);
     }
 
-    public PretrainConfig withMaxSteps(int n) {
-        return new PretrainConfig(n, batchSize, learningRate, minLearningRate, Math.min(warmupSteps, n), weightDecay,
-                maxGradNorm, evalInterval, evalReviews, seed);
-    }
-
-    public PretrainConfig withBatchSize(int b) {
-        return new PretrainConfig(maxSteps, b, learningRate, minLearningRate, warmupSteps, weightDecay, maxGradNorm,
-                evalInterval, evalReviews, seed);
-    }
-
-    public PretrainConfig withLearningRate(float lr) {
-        return new PretrainConfig(maxSteps, batchSize, lr, Math.min(minLearningRate, lr), warmupSteps, weightDecay,
-                maxGradNorm, evalInterval, evalReviews, seed);
-    }
-
-    public PretrainConfig withEvalInterval(int n) {
-        return new PretrainConfig(maxSteps, batchSize, learningRate, minLearningRate, warmupSteps, weightDecay,
-                maxGradNorm, n, evalReviews, seed);
-    }
-
-    public PretrainConfig withSeed(long s) {
-        return new PretrainConfig(maxSteps, batchSize, learningRate, minLearningRate, warmupSteps, weightDecay,
-                maxGradNorm, evalInterval, evalReviews, s);
-    }
-
     /**
      * Learning rate at step {@code t} (0-based): linear warm-up, then cosine decay to the minimum.
      * lr(t) = lr·(t+1)/W for t &lt; W; else min + ½(lr − min)(1 + cos(π·(t−W)/(N−W))).
@@ -89,6 +64,56 @@ public record PretrainConfig(
     private static void check(boolean ok, String field, Number found, String expected) {
         if (!ok) {
             throw new IllegalArgumentException("PretrainConfig." + field + ": expected " + expected + ", found " + found);
+        }
+    }
+
+    /** A builder that starts from this config's values: {@code x.toBuilder().field(value).build()}. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes a config one field at a time; {@link #build()} validates the result. */
+    public static final class Builder {
+        private int maxSteps;
+        private int batchSize;
+        private float learningRate;
+        private float minLearningRate;
+        private int warmupSteps;
+        private float weightDecay;
+        private float maxGradNorm;
+        private int evalInterval;
+        private int evalReviews;
+        private long seed;
+
+        private Builder(PretrainConfig c) {
+            maxSteps = c.maxSteps;
+            batchSize = c.batchSize;
+            learningRate = c.learningRate;
+            minLearningRate = c.minLearningRate;
+            warmupSteps = c.warmupSteps;
+            weightDecay = c.weightDecay;
+            maxGradNorm = c.maxGradNorm;
+            evalInterval = c.evalInterval;
+            evalReviews = c.evalReviews;
+            seed = c.seed;
+        }
+
+        // One setter per component, named as the component.
+        public Builder maxSteps(int v) { maxSteps = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder learningRate(float v) { learningRate = v; return this; }
+        public Builder minLearningRate(float v) { minLearningRate = v; return this; }
+        public Builder warmupSteps(int v) { warmupSteps = v; return this; }
+        public Builder weightDecay(float v) { weightDecay = v; return this; }
+        public Builder maxGradNorm(float v) { maxGradNorm = v; return this; }
+        public Builder evalInterval(int v) { evalInterval = v; return this; }
+        public Builder evalReviews(int v) { evalReviews = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+
+        /** The config, validated. */
+        public PretrainConfig build() {
+            return new PretrainConfig(maxSteps, batchSize, learningRate, minLearningRate, warmupSteps, weightDecay, maxGradNorm, evalInterval,
+                    evalReviews, seed);
         }
     }
 }

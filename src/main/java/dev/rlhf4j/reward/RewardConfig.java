@@ -78,40 +78,63 @@ public record RewardConfig(
                 RunSize.pick(512, 128), 1);
     }
 
-    public RewardConfig withObjective(Objective o) {
-        return new RewardConfig(o, epochs, batchSize, learningRate, weightDecay, maxGradNorm, margin,
-                centerRewardsCoefficient, validFraction, normalizationSamples, seed);
-    }
-
-    public RewardConfig withEpochs(int n) {
-        return new RewardConfig(objective, n, batchSize, learningRate, weightDecay, maxGradNorm, margin,
-                centerRewardsCoefficient, validFraction, normalizationSamples, seed);
-    }
-
-    public RewardConfig withLearningRate(float lr) {
-        return new RewardConfig(objective, epochs, batchSize, lr, weightDecay, maxGradNorm, margin,
-                centerRewardsCoefficient, validFraction, normalizationSamples, seed);
-    }
-
-    public RewardConfig withMargin(double m) {
-        return new RewardConfig(objective, epochs, batchSize, learningRate, weightDecay, maxGradNorm, m,
-                centerRewardsCoefficient, validFraction, normalizationSamples, seed);
-    }
-
-    public RewardConfig withCenterRewardsCoefficient(double c) {
-        return new RewardConfig(objective, epochs, batchSize, learningRate, weightDecay, maxGradNorm, margin, c,
-                validFraction, normalizationSamples, seed);
-    }
-
-    public RewardConfig withSeed(long s) {
-        return new RewardConfig(objective, epochs, batchSize, learningRate, weightDecay, maxGradNorm, margin,
-                centerRewardsCoefficient, validFraction, normalizationSamples, s);
-    }
-
     /** Learning rate at step t of n: cosine from the peak to 10% of it. */
     public float learningRateAt(int t, int n) {
         double progress = n <= 1 ? 0 : (double) t / (n - 1);
         double min = 0.1 * learningRate;
         return (float) (min + 0.5 * (learningRate - min) * (1 + Math.cos(Math.PI * progress))); // cosine to 10%
+    }
+
+    /** A builder that starts from this config's values: {@code x.toBuilder().field(value).build()}. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes a config one field at a time; {@link #build()} validates the result. */
+    public static final class Builder {
+        private Objective objective;
+        private int epochs;
+        private int batchSize;
+        private float learningRate;
+        private float weightDecay;
+        private float maxGradNorm;
+        private double margin;
+        private double centerRewardsCoefficient;
+        private double validFraction;
+        private int normalizationSamples;
+        private long seed;
+
+        private Builder(RewardConfig c) {
+            objective = c.objective;
+            epochs = c.epochs;
+            batchSize = c.batchSize;
+            learningRate = c.learningRate;
+            weightDecay = c.weightDecay;
+            maxGradNorm = c.maxGradNorm;
+            margin = c.margin;
+            centerRewardsCoefficient = c.centerRewardsCoefficient;
+            validFraction = c.validFraction;
+            normalizationSamples = c.normalizationSamples;
+            seed = c.seed;
+        }
+
+        // One setter per component, named as the component.
+        public Builder objective(Objective v) { objective = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder learningRate(float v) { learningRate = v; return this; }
+        public Builder weightDecay(float v) { weightDecay = v; return this; }
+        public Builder maxGradNorm(float v) { maxGradNorm = v; return this; }
+        public Builder margin(double v) { margin = v; return this; }
+        public Builder centerRewardsCoefficient(double v) { centerRewardsCoefficient = v; return this; }
+        public Builder validFraction(double v) { validFraction = v; return this; }
+        public Builder normalizationSamples(int v) { normalizationSamples = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+
+        /** The config, validated. */
+        public RewardConfig build() {
+            return new RewardConfig(objective, epochs, batchSize, learningRate, weightDecay, maxGradNorm, margin, centerRewardsCoefficient,
+                    validFraction, normalizationSamples, seed);
+        }
     }
 }

@@ -27,9 +27,9 @@ class HackingLabTest {
             rm.save(out.resolve("rm"), Map.of());
         }
         List<Prompt> prompts = ReviewWorld.readPrompts(Home.resolve("datasets/reviews/prompts.csv"));
-        PpoConfig base = PpoConfig.defaults().withSteps(2).withBatchSize(8, 8).withDevice("cpu");
+        PpoConfig base = PpoConfig.defaults().toBuilder().steps(2).batchSize(8).miniBatchSize(8).device("cpu").build();
         Map<String, PpoConfig> arms = new LinkedHashMap<>();
-        arms.put("beta=0", base.withFixedKl(0));
+        arms.put("beta=0", base.toBuilder().fixedKl(0).build());
         arms.put("adaptive beta", base);
         List<HackingLab.Arm> result = HackingLab.run(small, out.resolve("rm"),
                 prompts.stream().filter(p -> !p.heldOut()).toList(), prompts.stream().filter(Prompt::heldOut).toList(), arms,

@@ -22,8 +22,8 @@ class RlhfLoopTest {
     void twoRounds(@TempDir Path out) throws Exception {
         List<FeedbackRecord> feedback = FeedbackLog.readStrict(Home.resolve("datasets/feedback/feedback.jsonl")).subList(0, 200);
         RlhfLoop.Settings s = new RlhfLoop.Settings(2, 16, 4,
-                PpoConfig.defaults().withSteps(3).withBatchSize(16, 8).withDevice("cpu"),
-                RewardConfig.defaults(RewardConfig.Objective.BT).withEpochs(1));
+                PpoConfig.defaults().toBuilder().steps(3).batchSize(16).miniBatchSize(8).device("cpu").build(),
+                RewardConfig.defaults(RewardConfig.Objective.BT).toBuilder().epochs(1).build());
         List<RlhfLoop.Round> rounds = RlhfLoop.run(Home.resolve("datasets/pretrained/small"), feedback,
                 ReviewWorld.readPrompts(Home.resolve("datasets/reviews/prompts.csv")), s, out, null);
         assertEquals(2, rounds.size());

@@ -40,8 +40,8 @@ class StepThroughTest {
         policy = PolicyModel.of(Checkpoint.load(TINY, Device.cpu()), SEED);
         reference = Checkpoint.load(TINY, Device.cpu());
         rewardModel = RewardModel.fromPretrained(Checkpoint.load(TINY, Device.cpu()), 1);
-        config = PpoConfig.defaults().withBatchSize(8, 4).withSteps(1).withSeed(SEED)
-                .withSampling(SamplingConfig.defaults().withMaxNewTokens(16));
+        config = PpoConfig.defaults().toBuilder().batchSize(8).miniBatchSize(4).steps(1).seed(SEED)
+                .sampling(SamplingConfig.defaults().withMaxNewTokens(16)).build();
         PpoTrainer trainer = new PpoTrainer(policy, reference, rewardModel, prompts, config);
         trainer.addListener((it, metrics, r) -> rollout = r);
         trainer.step();

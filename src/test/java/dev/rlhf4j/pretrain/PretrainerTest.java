@@ -55,7 +55,7 @@ class PretrainerTest {
         try (LanguageModel lm = Checkpoint.load(tmp.resolve("ckpt"), Device.cpu())) {
             int done = Checkpoint.info(tmp.resolve("ckpt")).get("steps").getAsInt();
             MetricsLog more = MetricsLog.inMemory();
-            Pretrainer.Result r2 = Pretrainer.run(lm, corpus, config.withMaxSteps(done + 5), done, more, null);
+            Pretrainer.Result r2 = Pretrainer.run(lm, corpus, config.toBuilder().maxSteps(done + 5).build(), done, more, null);
             assertEquals(5, more.size());
             assertEquals(done + 5, r2.steps());
             assertEquals(done + 1, more.column("step")[0]);

@@ -111,7 +111,7 @@ class RewardModelTest {
             }
             assertTrue(split.valid().size() > 0 && split.train().size() > split.valid().size());
             List<Integer> counts = new ArrayList<>();
-            RewardConfig config = RewardConfig.defaults(RewardConfig.Objective.BT).withEpochs(4);
+            RewardConfig config = RewardConfig.defaults(RewardConfig.Objective.BT).toBuilder().epochs(4).build();
             double[] before = rm.scoreTokens(List.of(split.valid().get(0).sequences().get(0)));
             RewardTrainer.Result result = RewardTrainer.train(rm, split, config, null, null,
                     (epoch, n) -> counts.add(rm.resourceCount()));
