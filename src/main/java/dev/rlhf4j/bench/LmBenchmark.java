@@ -22,6 +22,7 @@ import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.GptConfig;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.LmOptimizer;
+import dev.rlhf4j.pretrain.Pretrainer;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.SamplingConfig;
 import dev.rlhf4j.text.Tokenizer;
@@ -327,39 +328,10 @@ public final class LmBenchmark {
                 b * t / (median / 1000.0), firstLoss, lastLoss);
     }
 
-    /**
-     * One pretraining step, the same operations as {@code Pretrainer.trainStep}: forward inside a
-     * gradient collector, mean cross-entropy by log-softmax + gather, backward, then global-norm
-     * clipping and AdamW. Returns {forward ms, backward ms, optimizer ms, loss}.
-     */
+    /** {@link Pretrainer#trainStep}, timed by phase: {forward ms, backward ms, optimizer ms, loss}. */
     static double[] trainStep(LanguageModel lm, LmOptimizer optimizer, long[][] windows, int b, int t, float lr) {
-        long t0 = System.nanoTime();
-        long[] x = new long[b * t];
-        long[] y = new long[b * t];
-        for (int r = 0; r < b; r++) {
-            System.arraycopy(windows[r], 0, x, r * t, t);
-            System.arraycopy(windows[r], 1, y, r * t, t);
-        }
-        float lossValue;
-        long t1;
-        long t2;
-        try (NDManager step = lm.newWorkManager()) {
-            NDArray ids = step.create(x, new Shape(b, t));
-            NDArray targets = step.create(y, new Shape(b, t, 1));
-            NDArray positions = step.arange(0, t, 1, DataType.INT64).reshape(1, t);
-            NDArray bias = AttentionMask.causal(step, t);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = lm.forward(new NDList(ids, positions, bias), true).get(0); // [B, T, V]
-                NDArray loss = logits.logSoftmax(-1).gather(targets, -1).neg().mean();
-                t1 = System.nanoTime();
-                gc.backward(loss);
-                lossValue = loss.getFloat();
-                t2 = System.nanoTime();
-            }
-        }
-        optimizer.step(lr);
-        long t3 = System.nanoTime();
-        return new double[] {(t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, lossValue};
+        Pretrainer.Step s = Pretrainer.trainStep(lm, optimizer, windows, b, t, lr);
+        return new double[] {s.forwardNanos() / 1e6, s.backwardNanos() / 1e6, s.optimizerNanos() / 1e6, s.loss()};
     }
 
     private static long[][] randomWindows(Random rng, int b, int width, int v) {

@@ -1,10 +1,8 @@
 package dev.rlhf4j.kernel;
 
-import dev.rlhf4j.ppo.PpoReport;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.knowm.xchart.internal.chartpart.Chart;
 
@@ -15,6 +13,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
  * <pre>{@code
  * var live = LiveCharts.of(PpoReport::rewardChart, PpoReport::lossChart, PpoReport::klChart)
  *         .withStatus(rows -> "iteration " + rows.size());
+ * // or PPO's whole dashboard: LiveCharts.of(PpoReport.dashboard()).withStatus(PpoReport::status)
  * trainer.addListener((iteration, metrics, rollout) -> live.add(metrics));
  * for (int i = 0; i < config.steps(); i++) trainer.step();
  * live.finish();
@@ -40,7 +39,7 @@ public final class LiveCharts<R> {
     private boolean dirty;
     private int draws;
 
-    private LiveCharts(List<Function<List<R>, ? extends Chart<?, ?>>> charts) {
+    private LiveCharts(List<? extends Function<List<R>, ? extends Chart<?, ?>>> charts) {
         if (charts.isEmpty()) {
             throw new IllegalArgumentException("LiveCharts needs at least one chart");
         }
@@ -53,13 +52,9 @@ public final class LiveCharts<R> {
         return new LiveCharts<>(List.of(charts));
     }
 
-    /**
-     * PPO's dashboard: a status line (iteration, reward, KL, β) above the charts of reward (with the
-     * true preference), policy and value loss, KL with β, clipfrac with approx-KL, and entropy.
-     */
-    public static LiveCharts<Map<String, Double>> ppo() {
-        return LiveCharts.<Map<String, Double>>of(PpoReport::rewardChart, PpoReport::lossChart, PpoReport::klChart,
-                PpoReport::clipChart, PpoReport::entropyChart).withStatus(LiveCharts::ppoStatus);
+    /** Live charts from a list of chart functions, such as a stage's dashboard ({@code PpoReport.dashboard()}). */
+    public static <R> LiveCharts<R> of(List<? extends Function<List<R>, ? extends Chart<?, ?>>> charts) {
+        return new LiveCharts<>(List.copyOf(charts));
     }
 
     /** A line of text above the charts, made from the rows so far (redrawn with them). */
@@ -126,13 +121,5 @@ public final class LiveCharts<R> {
         }
         dirty = false;
         draws++;
-    }
-
-    static String ppoStatus(List<Map<String, Double>> rows) {
-        Map<String, Double> last = rows.get(rows.size() - 1);
-        return String.format("iteration %d · reward %.3f (std %.3f) · KL %.3f · β %.4f",
-                rows.size(), last.getOrDefault("env/reward_mean", Double.NaN),
-                last.getOrDefault("env/reward_std", Double.NaN), last.getOrDefault("objective/kl", Double.NaN),
-                last.getOrDefault("objective/kl_coef", Double.NaN));
     }
 }

@@ -16,7 +16,6 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import dev.rlhf4j.core.Scalars;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A GPT-2 decoder-only transformer as one DJL block, written out like nanoGPT's {@code model.py}:
@@ -53,12 +53,18 @@ public final class Gpt extends AbstractBlock {
     private final Parameter lnFBias;
     private final Map<String, Parameter> named = new LinkedHashMap<>();
 
-    /** Builds the block for {@code config}; call {@link #initialize} (or load weights) before use. */
-    public Gpt(GptConfig config) {
+    /**
+     * Builds the block for {@code config}; call {@link #initialize} (or load weights) before use.
+     *
+     * @param rng draws GPT-2's initial weights; {@code null} initialises every weight to zero, for a
+     *     block whose weights are about to be loaded
+     */
+    public Gpt(GptConfig config, Random rng) {
         this.config = config;
         int e = config.nEmbd();
-        Initializer normal = new NormalInitializer(0.02f);
-        Initializer residual = new NormalInitializer((float) (0.02 / Math.sqrt(2.0 * config.nLayer())));
+        Initializer normal = rng == null ? Initializer.ZEROS : new SeededNormal(0.02f, rng);
+        Initializer residual = rng == null ? Initializer.ZEROS
+                : new SeededNormal((float) (0.02 / Math.sqrt(2.0 * config.nLayer())), rng);
         wte = param("wte.weight", Parameter.Type.WEIGHT, new Shape(config.vocabSize(), e), normal);
         wpe = param("wpe.weight", Parameter.Type.WEIGHT, new Shape(config.contextLength(), e), normal);
         for (int i = 0; i < config.nLayer(); i++) {

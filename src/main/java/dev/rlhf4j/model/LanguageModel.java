@@ -14,6 +14,7 @@ import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.text.Tokenizer;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A GPT language model ready to use: the {@link Gpt} block with its weights on one device, the
@@ -29,7 +30,7 @@ public final class LanguageModel implements AutoCloseable {
     private final NDManager manager;
     private final ParameterStore store;
 
-    private LanguageModel(GptConfig config, Tokenizer tokenizer, Device device) {
+    private LanguageModel(GptConfig config, Tokenizer tokenizer, Device device, Random init) {
         Rlhf4j.init();
         if (tokenizer.vocabSize() != config.vocabSize()) {
             throw new IllegalArgumentException("LanguageModel: the tokenizer has " + tokenizer.vocabSize()
@@ -37,7 +38,7 @@ public final class LanguageModel implements AutoCloseable {
         }
         this.config = config;
         this.tokenizer = tokenizer;
-        this.block = new Gpt(config);
+        this.block = new Gpt(config, init);
         this.manager = NDManager.newBaseManager(device);
         this.manager.setName("lm");
         this.store = new ParameterStore(manager, false);
@@ -45,15 +46,17 @@ public final class LanguageModel implements AutoCloseable {
         block.initialize(manager, DataType.FLOAT32, ids, ids, new Shape(1, 1, 1, 1));
     }
 
-    /** A freshly initialised model (GPT-2 initialisation, seeded). */
+    /**
+     * A freshly initialised model: GPT-2's initialisation drawn from {@code Seeds.derive(seed, "gpt init")},
+     * so the same seed gives the same weights whatever the engine drew before.
+     */
     public static LanguageModel create(GptConfig config, Tokenizer tokenizer, Device device, long seed) {
-        Seeds.seed(seed);
-        return new LanguageModel(config, tokenizer, device);
+        return new LanguageModel(config, tokenizer, device, Seeds.derive(seed, "gpt init"));
     }
 
     /** A model with every parameter zero-initialised, for loading weights into. */
     static LanguageModel forLoading(GptConfig config, Tokenizer tokenizer, Device device) {
-        return new LanguageModel(config, tokenizer, device);
+        return new LanguageModel(config, tokenizer, device, null);
     }
 
     /**

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -150,6 +152,25 @@ public final class PpoReport {
         m.put("entropy", entropyChart(rows));
         m.put("variance-explained", varianceExplainedChart(rows));
         return m;
+    }
+
+    /**
+     * PPO's live dashboard, for {@code LiveCharts.of(PpoReport.dashboard()).withStatus(PpoReport::status)}
+     * in a notebook: reward (with the true preference), policy and value loss, KL with β, clipfrac with
+     * approx-KL, and entropy.
+     */
+    public static List<Function<List<Map<String, Double>>, XYChart>> dashboard() {
+        return List.of(PpoReport::rewardChart, PpoReport::lossChart, PpoReport::klChart, PpoReport::clipChart,
+                PpoReport::entropyChart);
+    }
+
+    /** The dashboard's status line after the last iteration of {@code rows}: iteration, reward, KL, β. */
+    public static String status(List<Map<String, Double>> rows) {
+        Map<String, Double> last = rows.get(rows.size() - 1);
+        return String.format(Locale.ROOT, "iteration %d · reward %.3f (std %.3f) · KL %.3f · β %.4f",
+                rows.size(), last.getOrDefault("env/reward_mean", Double.NaN),
+                last.getOrDefault("env/reward_std", Double.NaN), last.getOrDefault("objective/kl", Double.NaN),
+                last.getOrDefault("objective/kl_coef", Double.NaN));
     }
 
     /** {@link #charts(List)} of a metrics log. */

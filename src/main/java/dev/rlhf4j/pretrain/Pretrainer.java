@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rlhf4j.core.MetricsLog;
+import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.AttentionMask;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.LmOptimizer;
@@ -54,7 +55,8 @@ public final class Pretrainer {
             Listener listener) {
         int t = lm.config().contextLength();
         int b = config.batchSize();
-        Windows windows = new Windows(corpus.train(), t + 1, new Random(config.seed() * 1_000_003L + startStep));
+        Seeds.seed(Seeds.child(config.seed(), "pretrain from step " + startStep)); // dropout's draws, once per run
+        Windows windows = new Windows(corpus.train(), t + 1, Seeds.derive(config.seed(), "windows from step " + startStep));
         LmOptimizer optimizer = new LmOptimizer(lm.parameters(), config.weightDecay(), config.maxGradNorm());
         List<int[]> evalSet = corpus.valid().subList(0, Math.min(config.evalReviews(), corpus.valid().size()));
         long started = System.nanoTime();
@@ -64,15 +66,15 @@ public final class Pretrainer {
         for (int step = startStep; step < config.maxSteps(); step++) {
             long t0 = System.nanoTime();
             float lr = config.learningRateAt(step);
-            float[] lossAndNorm = trainStep(lm, optimizer, windows.next(b), b, t, lr);
-            loss = lossAndNorm[0];
+            Step s = trainStep(lm, optimizer, windows.next(b), b, t, lr);
+            loss = s.loss();
             tokens += (long) b * t;
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Double> row = new LinkedHashMap<>();
             row.put("step", (double) (step + 1));
-            row.put("loss", (double) lossAndNorm[0]);
+            row.put("loss", (double) s.loss());
             row.put("lr", (double) lr);
-            row.put("grad_norm", (double) lossAndNorm[1]);
+            row.put("grad_norm", (double) s.gradNorm());
             row.put("tokens_per_s", b * t / seconds);
             boolean last = step + 1 == config.maxSteps();
             row.put("valid_ppl", null);
@@ -97,8 +99,19 @@ public final class Pretrainer {
                 seconds);
     }
 
-    /** One optimizer step on {@code windows} ({@code b} rows of t+1 tokens); returns {loss, grad norm}. */
-    static float[] trainStep(LanguageModel lm, LmOptimizer optimizer, long[][] windows, int b, int t, float lr) {
+    /**
+     * What one training step did: the mean cross-entropy, the gradient's global norm before clipping,
+     * and the time of its phases (forward + loss, backward, clipping + AdamW) in nanoseconds.
+     */
+    public record Step(float loss, float gradNorm, long forwardNanos, long backwardNanos, long optimizerNanos) {}
+
+    /**
+     * One optimizer step on {@code windows} ({@code b} rows of t+1 tokens): forward inside a gradient
+     * collector, mean cross-entropy by log-softmax + gather, backward, then global-norm clipping and
+     * AdamW. The benchmark times this very method.
+     */
+    public static Step trainStep(LanguageModel lm, LmOptimizer optimizer, long[][] windows, int b, int t, float lr) {
+        long t0 = System.nanoTime();
         long[] x = new long[b * t];
         long[] y = new long[b * t];
         for (int r = 0; r < b; r++) {
@@ -106,6 +119,8 @@ public final class Pretrainer {
             System.arraycopy(windows[r], 1, y, r * t, t); // targets x_1..x_T
         }
         float lossValue;
+        long t1;
+        long t2;
         try (NDManager step = lm.newWorkManager()) {
             NDArray ids = step.create(x, new Shape(b, t));
             NDArray targets = step.create(y, new Shape(b, t, 1));
@@ -114,12 +129,14 @@ public final class Pretrainer {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = lm.forward(new NDList(ids, positions, bias), true).get(0); // [B, T, V]
                 NDArray loss = logits.logSoftmax(-1).gather(targets, -1).neg().mean(); // cross-entropy
+                t1 = System.nanoTime();
                 gc.backward(loss);
                 lossValue = loss.getFloat();
+                t2 = System.nanoTime();
             }
         }
         float norm = optimizer.step(lr);
-        return new float[] {lossValue, norm};
+        return new Step(lossValue, norm, t1 - t0, t2 - t1, System.nanoTime() - t2);
     }
 
     /** Random windows of the token stream that start at a review's BOS. */

@@ -21,7 +21,7 @@ class LiveChartsTest {
         PrintStream saved = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        LiveCharts<Map<String, Double>> live = LiveCharts.ppo().every(0);
+        LiveCharts<Map<String, Double>> live = LiveCharts.of(PpoReport.dashboard()).withStatus(PpoReport::status).every(0);
         try {
             for (int i = 0; i < 5; i++) {
                 live.add(Map.of("env/reward_mean", 0.1 * i, "objective/kl", 0.2 * i, "objective/kl_coef", 0.2));

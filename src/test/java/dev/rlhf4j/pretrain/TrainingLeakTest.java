@@ -50,11 +50,11 @@ class TrainingLeakTest {
             float last = 0;
             int afterWarmup = -1;
             for (int step = 0; step < 220; step++) {
-                float[] r = Pretrainer.trainStep(lm, opt, batch(rng, 8, 17), 8, 16, 3e-3f);
+                Pretrainer.Step r = Pretrainer.trainStep(lm, opt, batch(rng, 8, 17), 8, 16, 3e-3f);
                 if (step == 0) {
-                    first = r[0];
+                    first = r.loss();
                 }
-                last = r[0];
+                last = r.loss();
                 if (step % 20 == 0) {
                     Sampler.generate(lm, List.of(new int[] {1, 5, 6}), SamplingConfig.defaults().withMaxNewTokens(8), rng);
                     LogProbs.of(lm, List.of(new int[] {1, 5, 6, 7}));
