@@ -15,8 +15,10 @@ import tech.tablesaw.api.Table;
 /**
  * An Arena-style leaderboard: players best first with their rating, its 95% bootstrap interval
  * (when there is one) and their record. As a table and as the ratings CSV that {@code rlhf4j elo}
- * and {@code rlhf4j bt} write: {@code player,rating,lower,upper,matches,wins,losses,ties}, ratings
- * rounded to 0.01, {@code lower} and {@code upper} empty without a bootstrap.
+ * and {@code rlhf4j bt} write: {@code player,rating,lower,upper,matches,wins,losses,ties},
+ * {@code lower} and {@code upper} empty without a bootstrap. The table, which people read, rounds
+ * ratings to 0.01; the CSV, which programs read, keeps every digit (a rating read back is the
+ * rating computed).
  *
  * @param title what was rated, e.g. "Elo (K=32)"
  * @param rows the players, best first
@@ -71,16 +73,24 @@ public record Leaderboard(String title, List<Row> rows) {
         return rows.stream().map(Row::player).toList();
     }
 
-    /** The leaderboard as a table: player, rating, lower, upper, matches, wins, losses, ties. */
+    /**
+     * The leaderboard as a table for people: player, rating, lower, upper, matches, wins, losses,
+     * ties, ratings rounded to 0.01.
+     */
     public Table table() {
+        return table(true);
+    }
+
+    /** The table, ratings rounded to 0.01 or not. */
+    private Table table(boolean rounded) {
         Table t = Table.create(title, StringColumn.create("player"), DoubleColumn.create("rating"),
                 DoubleColumn.create("lower"), DoubleColumn.create("upper"), IntColumn.create("matches"),
                 IntColumn.create("wins"), IntColumn.create("losses"), IntColumn.create("ties"));
         for (Row r : rows) {
             t.stringColumn("player").append(r.player());
-            t.doubleColumn("rating").append(round(r.rating()));
-            appendOrMissing(t.doubleColumn("lower"), r.lower());
-            appendOrMissing(t.doubleColumn("upper"), r.upper());
+            t.doubleColumn("rating").append(rounded ? round(r.rating()) : r.rating());
+            appendOrMissing(t.doubleColumn("lower"), r.lower(), rounded);
+            appendOrMissing(t.doubleColumn("upper"), r.upper(), rounded);
             t.intColumn("matches").append(r.tally().matches());
             t.intColumn("wins").append(r.tally().wins());
             t.intColumn("losses").append(r.tally().losses());
@@ -89,10 +99,10 @@ public record Leaderboard(String title, List<Row> rows) {
         return t;
     }
 
-    /** The ratings CSV (header and one line per player, best first). */
+    /** The ratings CSV (header and one line per player, best first), ratings unrounded. */
     public String csv() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        table().write().csv(out);
+        table(false).write().csv(out);
         return out.toString(StandardCharsets.UTF_8);
     }
 
@@ -101,11 +111,11 @@ public record Leaderboard(String title, List<Row> rows) {
         dev.rlhf4j.core.AtomicFiles.writeString(file, csv());
     }
 
-    private static void appendOrMissing(DoubleColumn c, double v) {
+    private static void appendOrMissing(DoubleColumn c, double v, boolean rounded) {
         if (Double.isNaN(v)) {
             c.appendMissing();
         } else {
-            c.append(round(v));
+            c.append(rounded ? round(v) : v);
         }
     }
 

@@ -197,8 +197,27 @@ public record KernelSpec(String name, String displayName, Path java, List<String
         return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java");
     }
 
-    /** The jar and {@code lib/*} when running from the built jar; else this JVM's classpath. */
+    /**
+     * The classpath a kernel of this installation runs on: the system property
+     * {@code rlhf4j.classpath} when set (the {@code rlhf4j} launcher sets it to
+     * {@code target/rlhf4j.jar} and {@code target/lib/*}, because it runs from a private copy of the
+     * jar that it deletes on exit); else the jar and {@code lib/*} when running from the built jar;
+     * else this JVM's classpath.
+     *
+     * <p>The kernel points at the build rather than at a copy of it: it belongs to the checkout
+     * anyway ({@code rlhf4j.home} for datasets, {@code mvnw} for {@code %maven}), after a rebuild a
+     * restarted kernel runs the code just built (a copy would keep running the old build until
+     * someone reinstalls it), and {@code target/lib} (about 180 MB, most of it PyTorch's native
+     * library) is not duplicated per install. The price: after {@code mvn clean} the kernel cannot
+     * start until the next build, and a kernel left running during a rebuild may fail to load
+     * classes it has not loaded yet (Maven rewrites the jar in place): restart it, as one must to
+     * see the rebuild.
+     */
     static List<String> installationClasspath() {
+        String stable = System.getProperty("rlhf4j.classpath");
+        if (stable != null && !stable.isBlank()) {
+            return Stream.of(stable.split(File.pathSeparator)).filter(e -> !e.isBlank()).toList();
+        }
         Path code = codeLocation();
         if (code != null && code.toString().endsWith(".jar")) {
             Path lib = code.getParent().resolve("lib");

@@ -13,14 +13,23 @@ class LeaderboardTest {
     private static final List<Match> MATCHES = List.of(new Match("A", "B", 1), new Match("B", "C", 1),
             new Match("C", "A", 0.5));
 
+    /** The CSV keeps every digit of the ratings; the table people read rounds them to 0.01. */
     @Test
     void csvWithoutIntervalsLeavesLowerAndUpperEmpty() {
-        Leaderboard board = Leaderboard.of("Elo", EloRating.defaults().rate(MATCHES).ratings(), null, MATCHES);
+        Map<String, Double> ratings = EloRating.defaults().rate(MATCHES).ratings();
+        Leaderboard board = Leaderboard.of("Elo", ratings, null, MATCHES);
         assertEquals(List.of("A", "B", "C"), board.players());
-        assertEquals("player,rating,lower,upper,matches,wins,losses,ties\n"
-                + "A,1014.5,,,2,1,0,1\n"
-                + "B,1000.74,,,2,1,1,0\n"
-                + "C,984.77,,,2,0,1,1\n", board.csv());
+        List<String> lines = board.csv().lines().toList();
+        assertEquals("player,rating,lower,upper,matches,wins,losses,ties", lines.get(0));
+        assertEquals(List.of("A", "B", "C"), lines.subList(1, 4).stream().map(l -> l.split(",")[0]).toList());
+        assertEquals(List.of(",,,2,1,0,1", ",,,2,1,1,0", ",,,2,0,1,1"),
+                lines.subList(1, 4).stream().map(l -> l.substring(l.indexOf(',', l.indexOf(',') + 1))).toList(),
+                "after the rating: empty lower and upper, then the record");
+        for (String line : lines.subList(1, 4)) {
+            String player = line.split(",")[0];
+            assertEquals(ratings.get(player), Double.parseDouble(line.split(",")[1]), player + " in " + line);
+        }
+        assertEquals(List.of(1014.5, 1000.74, 984.77), board.table().doubleColumn("rating").asList());
     }
 
     @Test

@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +76,46 @@ class JupyterKernelTest {
                         "RLHF4J_NO_BUILD", "1",
                         "RLHF4J_CLASSPATH", System.getProperty("java.class.path")),
                 "-m", "unittest", "-v", "test_binder");
+    }
+
+    /**
+     * {@code rlhf4j kernel install --prefix P} through the launcher script, then a cell through
+     * Jupyter's client once the launcher has exited ({@code test_launcher_install.py}).
+     *
+     * <p>{@code mvn test} comes before {@code package}, so {@code target/rlhf4j.jar} may be missing
+     * or older than the classes under test, and the launcher would run Maven to build it, inside
+     * this build. Instead the test lays out what {@code package} makes, from what this build
+     * compiled, in a temporary folder: {@code target/rlhf4j.jar} (the classes) and
+     * {@code target/lib/} (links to the dependency jars), next to a link to the repository's
+     * {@code rlhf4j} script. There are no sources beside that build, so the launcher finds it up to
+     * date and runs no Maven (nothing can recurse into the tests; it takes seconds).
+     */
+    @Test
+    void launcherInstallsAKernelThatStartsAfterItExits() throws Exception {
+        Path home = tmp.resolve("launcher-home");
+        Path lib = Files.createDirectories(home.resolve("target").resolve("lib"));
+        Files.createSymbolicLink(home.resolve("rlhf4j"), Path.of("rlhf4j").toAbsolutePath());
+        jar(Path.of("target/classes").toAbsolutePath(), home.resolve("target").resolve("rlhf4j.jar"));
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path jar = Path.of(entry).toAbsolutePath();
+            Path link = lib.resolve(jar.getFileName().toString());
+            if (entry.endsWith(".jar") && Files.isRegularFile(jar) && !Files.exists(link)) {
+                Files.createSymbolicLink(link, jar);
+            }
+        }
+        runPython(Map.of("RLHF4J_LAUNCHER", home.resolve("rlhf4j").toString()), "-m", "unittest", "-v", "test_launcher_install");
+    }
+
+    /** Writes the files under {@code classes} into the jar {@code jar}. */
+    static void jar(Path classes, Path jar) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/')));
+                Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
     }
 
     /**
