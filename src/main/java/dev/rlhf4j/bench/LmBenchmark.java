@@ -1,5 +1,7 @@
 package dev.rlhf4j.bench;
 
+import dev.rlhf4j.core.Seeds;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -238,7 +240,7 @@ public final class LmBenchmark {
         try (LanguageModel lm = LanguageModel.create(config, syntheticTokenizer(vocab), Device.cpu(), options.seed())) {
             params = lm.parameterCount();
             LmOptimizer optimizer = new LmOptimizer(lm.parameters(), 0.1f, 1.0f);
-            Random rng = new Random(options.seed() * 31 + 7);
+            Random rng = Seeds.derive(options.seed(), "train windows");
             train = timeTraining(lm, optimizer, rng, options);
             if (options.profile()) {
                 int b = options.batch();
@@ -253,7 +255,7 @@ public final class LmBenchmark {
             if (options.profile()) {
                 List<int[]> prompts = prompts(options.batch(), options.promptLength(), vocab, options.seed() * 17 + 3);
                 SamplingConfig sampling = SamplingConfig.defaults().withMaxNewTokens(options.maxNewTokens());
-                genProfile = OpProfile.profile(() -> Sampler.generate(lm, prompts, sampling, new Random(options.seed())),
+                genProfile = OpProfile.profile(() -> Sampler.generate(lm, prompts, sampling, Seeds.derive(options.seed(), "generation")),
                         1, traceDir.resolve("generate-trace.json"), 15);
             }
         }
@@ -367,13 +369,13 @@ public final class LmBenchmark {
 
     private static GenMode timeMode(LanguageModel lm, List<int[]> prompts, SamplingConfig sampling, Options o,
             List<Generation> outputs) {
-        Sampler.generate(lm, prompts, sampling, new Random(o.seed())); // warm-up
+        Sampler.generate(lm, prompts, sampling, Seeds.derive(o.seed(), "generation")); // warm-up
         double[] seconds = new double[o.genRuns()];
         long tokens = 0;
         int steps = 0;
         for (int i = 0; i < o.genRuns(); i++) {
             long t0 = System.nanoTime();
-            Generation g = Sampler.generate(lm, prompts, sampling, new Random(o.seed()));
+            Generation g = Sampler.generate(lm, prompts, sampling, Seeds.derive(o.seed(), "generation"));
             seconds[i] = (System.nanoTime() - t0) / 1e9;
             tokens = g.newTokens();
             steps = g.completions().stream().mapToInt(c -> c.length).max().orElse(0);
@@ -524,7 +526,7 @@ public final class LmBenchmark {
 
     /** {@code n} prompts of BOS + {@code len-1} random words. */
     static List<int[]> prompts(int n, int len, int v, long seed) {
-        Random rng = new Random(seed);
+        Random rng = Seeds.derive(seed, "prompts");
         return IntStream.range(0, n).mapToObj(r -> {
             int[] p = new int[len];
             p[0] = BOS;

@@ -2,6 +2,7 @@ package dev.rlhf4j.bench;
 
 import ai.djl.Device;
 import ai.djl.nn.Parameter;
+import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.NoGrad;
@@ -53,9 +54,9 @@ final class PpoSetup implements AutoCloseable {
         try {
             ref = Checkpoint.load(checkpoint, Device.cpu());
             policyLm = fullLength ? copyWithoutEos(ref, config.seed()) : Checkpoint.load(checkpoint, Device.cpu());
-            pol = PolicyModel.of(policyLm, config.seed() + 2);
+            pol = PolicyModel.of(policyLm, Seeds.child(config.seed(), "value head"));
             policyLm = null; // owned by the policy now
-            rm = RewardModel.fromPretrained(Checkpoint.load(checkpoint, Device.cpu()), config.seed() + 1);
+            rm = RewardModel.fromPretrained(Checkpoint.load(checkpoint, Device.cpu()), Seeds.child(config.seed(), "reward head"));
             List<Prompt> all = ReviewWorld.readPrompts(promptsCsv);
             LanguageModel lm = pol.lm();
             List<Prompt> kept = promptTokens <= 0 ? all

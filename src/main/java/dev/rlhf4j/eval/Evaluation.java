@@ -71,8 +71,8 @@ public final class Evaluation {
      */
     public static WinRate winRate(LanguageModel candidate, LanguageModel baseline, List<Prompt> prompts, int perPrompt,
             SamplingConfig sampling, ReviewPreference judge, long seed) {
-        List<String> a = samples(candidate, prompts, perPrompt, sampling, seed);
-        List<String> b = samples(baseline, prompts, perPrompt, sampling, seed + 1);
+        List<String> a = samples(candidate, prompts, perPrompt, sampling, Seeds.child(seed, "candidate"));
+        List<String> b = samples(baseline, prompts, perPrompt, sampling, Seeds.child(seed, "baseline"));
         return winRate(a, b, prompts, perPrompt, judge, seed);
     }
 

@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import dev.rlhf4j.core.AtomicFiles;
 import dev.rlhf4j.core.Devices;
 import dev.rlhf4j.core.MetricsLog;
+import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.eval.Evaluation;
 import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.LanguageModel;
@@ -148,8 +149,9 @@ public final class PpoRun {
     private static void writeSamples(LanguageModel before, LanguageModel after, RewardModel rm, List<Prompt> prompts,
             ReviewPreference judge, long seed, Path out) {
         List<Prompt> few = prompts.subList(0, Math.min(12, prompts.size()));
-        List<String> a = Evaluation.samples(before, few, 1, SamplingConfig.defaults(), seed + 7);
-        List<String> b = Evaluation.samples(after, few, 1, SamplingConfig.defaults(), seed + 7);
+        long draws = Seeds.child(seed, "before/after samples"); // the same draws for both models
+        List<String> a = Evaluation.samples(before, few, 1, SamplingConfig.defaults(), draws);
+        List<String> b = Evaluation.samples(after, few, 1, SamplingConfig.defaults(), draws);
         List<String> texts = few.stream().map(Prompt::text).toList();
         double[] ta = new double[few.size()];
         double[] tb = new double[few.size()];

@@ -1,6 +1,7 @@
 package dev.rlhf4j.pretrain;
 
 import ai.djl.Device;
+import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.Sampler;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -151,7 +151,7 @@ public final class ModelSelection {
                 }
                 SamplingConfig sampling = SamplingConfig.defaults().withMaxNewTokens(40);
                 double speed = tokensPerSecond(lm, ids, sampling, seed);
-                Generation g = Sampler.generate(lm, ids, sampling, new Random(seed));
+                Generation g = Sampler.generate(lm, ids, sampling, Seeds.derive(seed, "samples of " + c.name()));
                 List<String> texts = g.texts(lm.tokenizer());
                 SampleProbes probes = SampleProbes.of(prompts, texts, g.finished(), g.completionTexts(lm.tokenizer()));
                 rows.add(new Row(c.name(), c.parameters(), ppl, c.recordedPerplexity(), speed, probes,
@@ -187,11 +187,11 @@ public final class ModelSelection {
         for (int i = 0; i < SPEED_BATCH; i++) {
             batch.add(prompts.get(i % prompts.size()));
         }
-        Sampler.generate(lm, batch.subList(0, 4), sampling.withMaxNewTokens(8), new Random(seed)); // warm-up
+        Sampler.generate(lm, batch.subList(0, 4), sampling.withMaxNewTokens(8), Seeds.derive(seed, "warm-up"));
         double best = 0;
         for (int r = 0; r < SPEED_REPEATS; r++) {
             long t0 = System.nanoTime();
-            Generation g = Sampler.generate(lm, batch, sampling, new Random(seed + r));
+            Generation g = Sampler.generate(lm, batch, sampling, Seeds.derive(seed, "speed run " + r));
             best = Math.max(best, g.newTokens() / ((System.nanoTime() - t0) / 1e9));
         }
         return best;
