@@ -379,7 +379,7 @@ class PpoTrainerTest {
             }
         }
         assertTrue(differsFromK1, "the example tells FULL from k1");
-        assertRows(full, r.kl(), 1e-4, "full KL");
+        assertRows(full, r.kl(), 1e-5, "full KL");
         assertRows(shapedRewards(r.kl(), r.scores(), 0.2), r.rewards(), 1e-12, "reward");
         assertEquals(klSum / r.size(), m.get("objective/kl"), 1e-4);
 
@@ -389,7 +389,7 @@ class PpoTrainerTest {
         for (int i = 0; i < returns.length; i++) {
             rolloutError += (values[i] - returns[i]) * (values[i] - returns[i]) / returns.length;
         }
-        assertTrue(Math.abs(m.get("ppo/val/error") - rolloutError) > 1e-5,
+        assertTrue(Math.abs(m.get("ppo/val/error") - rolloutError) > 1e-2,
                 "val/error averages the training predictions of both epochs, not the rollout's values: "
                         + m.get("ppo/val/error") + " vs " + rolloutError);
         assertEquals(unbiasedVar(returns), m.get("ppo/returns/var"), 1e-4, "both minibatches hold the whole batch");
