@@ -13,6 +13,12 @@ package dev.rlhf4j.ppo;
  * proportional error is clipped at ±20%, and {@code horizon} sets how many samples it takes to
  * move β by about e·β. TRL's defaults: {@code initKlCoef} 0.2, {@code target} 6, {@code horizon}
  * 10000.
+ *
+ * <p>The KL it sees: {@link PpoTrainer} calls {@code update(mean_i Σ_t KL_t, batchSize)}, the
+ * batch's mean per-sequence KL with the configured {@link KlPenalty} estimator (the number logged as
+ * {@code objective/kl}), as TRL since v0.7.9 ({@code kl_ctl.update(stats["objective/kl"],
+ * batch_size · num_processes)}); up to v0.7.8 TRL passed the k1 sum Σ_t (logp − logp_ref) whatever
+ * the estimator.
  */
 public final class AdaptiveKlController implements KlController {
 

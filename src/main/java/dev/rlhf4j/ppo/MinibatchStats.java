@@ -3,7 +3,12 @@ package dev.rlhf4j.ppo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The loss statistics of one iteration's minibatches, averaged (TRL averages them the same way). */
+/**
+ * The loss statistics of one iteration's minibatches, each averaged over every minibatch of every
+ * epoch, skipped ones included, as TRL's {@code stack_dicts} then {@code mean(axis=0)}: a statistic
+ * is computed per minibatch (a masked mean over its real tokens) and the minibatch values are
+ * averaged with equal weight.
+ */
 final class MinibatchStats {
 
     private final Map<String, Double> sums = new LinkedHashMap<>();
@@ -13,7 +18,12 @@ final class MinibatchStats {
     private int gradNorms;
     private int nonFinite;
 
-    void add(PpoLoss.Stats s, boolean skip) {
+    /**
+     * Adds one minibatch: its loss statistics and {@link #rolloutStats} of its rollout data.
+     *
+     * @param skip whether the minibatch was skipped (no update)
+     */
+    void add(PpoLoss.Stats s, Map<String, Double> rollout, boolean skip) {
         count++;
         if (skip) {
             skipped++;
@@ -21,6 +31,37 @@ final class MinibatchStats {
         for (Map.Entry<String, Double> e : s.toMetrics().entrySet()) {
             sums.merge(e.getKey(), e.getValue(), Double::sum);
         }
+        for (Map.Entry<String, Double> e : rollout.entrySet()) {
+            sums.merge(e.getKey(), e.getValue(), Double::sum);
+        }
+    }
+
+    /**
+     * The statistics TRL's {@code loss} computes from a minibatch's rollout data (not from the model),
+     * masked over its real tokens: {@code ppo/returns/mean}, {@code ppo/returns/var},
+     * {@code ppo/val/mean}, {@code ppo/val/var} (the rollout's values) and
+     * {@code ppo/policy/advantages_mean}. Variances are unbiased, as TRL's {@code masked_var}
+     * (0 for one token, where TRL raises). Every array is a flat padded {@code [b, T]}.
+     */
+    static Map<String, Double> rolloutStats(float[] returns, float[] values, float[] advantages, float[] mask) {
+        double[] m = toDouble(mask);
+        double[] ret = toDouble(returns);
+        double[] val = toDouble(values);
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("ppo/returns/mean", Whitening.mean(ret, m));       // Σ m·R / Σ m
+        out.put("ppo/returns/var", Whitening.variance(ret, m));    // Σ m(R − mean)² / (n − 1)
+        out.put("ppo/val/mean", Whitening.mean(val, m));
+        out.put("ppo/val/var", Whitening.variance(val, m));
+        out.put("ppo/policy/advantages_mean", Whitening.mean(toDouble(advantages), m));
+        return out;
+    }
+
+    private static double[] toDouble(float[] xs) {
+        double[] d = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            d[i] = xs[i];
+        }
+        return d;
     }
 
     void nonFiniteGradient() {

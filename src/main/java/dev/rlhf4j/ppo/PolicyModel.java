@@ -26,6 +26,14 @@ import java.util.Map;
  * that the value loss's gradients also move the policy's trunk, which {@code vfCoef} (0.1) keeps
  * small. InstructGPT and TRL's newer trainer use a separate value model initialised from the
  * reward model instead.
+ *
+ * <p>The fresh value head's initialisation is OpenAI lm-human-preferences' reward-head one, not
+ * TRL's: weights N(0, σ²) with σ = 1/√(E+1) (E = {@code nEmbd}), bias 0 ({@code fc_layer} in
+ * {@code lm_human_preferences/language/model.py}). OpenAI's own value head starts at exactly 0 ({@code fc_layer(..., scale=0)} for
+ * {@code 'value'}), so V ≡ 0 at the first iteration. TRL v0.7–v0.11's {@code ValueHead} is
+ * {@code Dropout(0.1)} then {@code nn.Linear(hidden, 1)} with PyTorch's default initialisation
+ * (weight and bias U(−1/√E, 1/√E)), or N(0, 0.2²) weights and bias 0 with
+ * {@code v_head_init_strategy="normal"}. Our head has no dropout (see {@link #forward}).
  */
 public final class PolicyModel implements AutoCloseable {
 
@@ -57,7 +65,11 @@ public final class PolicyModel implements AutoCloseable {
         }
     }
 
-    /** A policy on {@code lm} (which it now owns) with a fresh value head, N(0, 1/√(E+1)) weights and zero bias. */
+    /**
+     * A policy on {@code lm} (which it now owns) with a fresh value head: weights N(0, σ²) with
+     * σ = 1/√(E+1), bias 0 (OpenAI lm-human-preferences' reward-head initialisation; see the class
+     * comment for TRL's). The weights are drawn after seeding DJL with {@code seed}.
+     */
     public static PolicyModel of(LanguageModel lm, long seed) {
         Seeds.seed(seed);
         return new PolicyModel(lm, null);

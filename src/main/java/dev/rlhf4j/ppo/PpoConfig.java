@@ -8,8 +8,10 @@ import dev.rlhf4j.model.SamplingConfig;
  * except where our scale needs another value (each deviation says why).
  *
  * @param steps PPO iterations (TRL counts samples in {@code steps}; we count iterations): 100, quick 40
- * @param learningRate AdamW learning rate. TRL: 1.41e-5 for GPT-2 (124 M); our 0.9 M model was
- *     pretrained at 2e-3, so 1e-4 moves it at a comparable pace
+ * @param learningRate AdamW learning rate (β₁ 0.9, β₂ 0.95, no weight decay), 1e-4. TRL's classic
+ *     {@code PPOConfig.learning_rate} default is 1.41e-5 since v0.7.11 (1e-5 up to v0.7.10), with
+ *     {@code torch.optim.Adam} (β₂ 0.999), tuned for GPT-2 (124 M); our 0.9 M model was pretrained at
+ *     2e-3, so 1e-4 moves it at a comparable pace
  * @param batchSize rollouts per iteration. TRL: 256 (128 in v0.11); 64 fits a laptop CPU in about a second
  * @param miniBatchSize rollouts per gradient step. TRL: 1 (128 in v0.11); 16 gives 4 steps per epoch
  * @param ppoEpochs passes over each batch (TRL: 4)
@@ -25,12 +27,17 @@ import dev.rlhf4j.model.SamplingConfig;
  * @param entropyCoef entropy bonus weight (TRL has none: 0)
  * @param klPenalty the per-token KL estimator (TRL: KL)
  * @param whitenRewards whiten the per-token rewards before GAE (TRL: false); advantages are always whitened
- * @param useScoreScaling divide scores by their running standard deviation (TRL: false)
+ * @param useScoreScaling divide scores by {@code std + ε}, their running unbiased standard deviation
+ *     plus float32's epsilon ≈ 1.19e-7, as TRL (TRL: false); see {@code PpoTrainer.scaleAndClip}
  * @param useScoreNorm with scaling, also subtract the running mean (TRL: false)
  * @param scoreClip clip scores to ±this after scaling; NaN = off (TRL: None)
  * @param missingEosPenalty subtracted from the score of a completion that never ended (TRL v0.11:
  *     None, recommended 1.0); 1.0 here, so PPO cannot win by rambling; 0 = off
- * @param ratioThreshold skip a minibatch whose mean ratio exceeds this (TRL: 10)
+ * @param ratioThreshold a minibatch whose mean ratio {@code masked_mean(π/π_old)} exceeds this (TRL:
+ *     10) is skipped: no backward pass and no optimizer step, so the weights and AdamW's moments stay
+ *     as they were, and {@code ppo/skipped_batches} counts it. TRL instead multiplies that
+ *     minibatch's loss by 0 and still calls {@code optimizer.step()}, so Adam's momentum from earlier
+ *     minibatches still moves the weights
  * @param maxGradNorm global gradient-norm clip (TRL: None); 1.0 keeps a tiny model stable; ≤ 0 = off
  * @param sampling how rollouts are sampled; TRL's advice: temperature 1, top-k 0, top-p 1 — anything
  *     else makes the KL estimate biased and often negative

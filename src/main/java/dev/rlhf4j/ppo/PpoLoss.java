@@ -30,7 +30,10 @@ import java.util.Map;
  * The logged statistics use TRL's names ({@link Stats#toMetrics()}): {@code clipfrac} is the share
  * of tokens where the clipped term wins, {@code mean(−A·clip(ρ) > −A·ρ)}; {@code approxkl} is
  * {@code ½·mean((logp − logp_old)²)}; {@code policykl} is {@code mean(logp_old − logp)};
- * {@code val/clipfrac} is {@code mean((V_clipped − R)² > (V − R)²)}; {@code ratio} is mean(ρ).
+ * {@code val/clipfrac} is {@code mean((V_clipped − R)² > (V − R)²)}; {@code ratio} is mean(ρ);
+ * {@code val/vpred} is mean(V) and {@code val/error} is {@code mean((V − R)²)} with the predictions
+ * being trained (the value head's current output, not the rollout's), from which PpoTrainer derives
+ * {@code ppo/val/var_explained} as TRL does.
  * The old log-probs, old values, advantages and returns are constants: gradients flow only through
  * {@code logp}, {@code vpred} and the entropy.
  */
@@ -82,10 +85,12 @@ public final class PpoLoss {
 
     /**
      * The minibatch's numbers for logging; {@code entropy} is NaN when no entropy was given.
-     * {@code value} is vf before {@code vfCoef}, as TRL logs it.
+     * {@code value} is vf before {@code vfCoef}, as TRL logs it; {@code vpredMean} is mean(V) and
+     * {@code valueError} is {@code mean((V − R)²)} of the value head's current predictions V.
      */
     public record Stats(double total, double policy, double value, double entropy, double clipfrac,
-                        double approxKl, double policyKl, double valueClipfrac, double ratioMean) {
+                        double approxKl, double policyKl, double valueClipfrac, double ratioMean,
+                        double vpredMean, double valueError) {
 
         /** The statistics under TRL's metric names ({@code ppo/loss/policy}, ...), NaNs left out. */
         public Map<String, Double> toMetrics() {
@@ -99,6 +104,8 @@ public final class PpoLoss {
             m.put("ppo/policy/clipfrac", clipfrac);
             m.put("ppo/policy/ratio", ratioMean);
             m.put("ppo/val/clipfrac", valueClipfrac);
+            m.put("ppo/val/vpred", vpredMean);
+            m.put("ppo/val/error", valueError);
             m.values().removeIf(v -> Double.isNaN(v));
             return m;
         }
@@ -151,6 +158,7 @@ public final class PpoLoss {
         check(n > 0, "PpoLoss needs at least one token");
         check(entropy != null || c.entropyCoef() == 0, "entropyCoef " + c.entropyCoef() + " needs the per-token entropy");
         double pg = 0, vf = 0, clipfrac = 0, vfClipfrac = 0, approxKl = 0, policyKl = 0, ratio = 0, ent = 0;
+        double vpredSum = 0, error = 0;
         for (int t = 0; t < n; t++) {
             double logRatio = logp[t] - oldLogp[t];
             double rho = Math.exp(logRatio);                                                  // ρ = exp(logp − logp_old)
@@ -162,12 +170,15 @@ public final class PpoLoss {
             policyKl += -logRatio;                                                            // logp_old − logp
             ratio += rho;
             ent += entropy == null ? Double.NaN : entropy[t];
+            vpredSum += vpred[t];
+            error += (vpred[t] - returns[t]) * (vpred[t] - returns[t]);                     // (V − R)²
         }
         double policy = pg / n;                                                               // pg = mean(max(..))
         double value = 0.5 * vf / n;                                                          // vf = ½·mean(max(..))
         double bonus = c.entropyCoef() == 0 ? 0 : c.entropyCoef() * ent / n;                 // entropyCoef·mean(H)
         double total = policy + c.vfCoef() * value - bonus;                                   // pg + vfCoef·vf − bonus
-        return new Stats(total, policy, value, ent / n, clipfrac / n, approxKl / n, policyKl / n, vfClipfrac / n, ratio / n);
+        return new Stats(total, policy, value, ent / n, clipfrac / n, approxKl / n, policyKl / n, vfClipfrac / n, ratio / n,
+                vpredSum / n, error / n);
     }
 
     /** {@link #compute(NDArray, NDArray, NDArray, NDArray, NDArray, NDArray, NDArray, NDArray, Config)} without entropy. */
@@ -226,14 +237,17 @@ public final class PpoLoss {
                     Whitening.maskedMean(logRatio.square(), m).mul(0.5f),                             // approxkl
                     Whitening.maskedMean(logRatio.neg(), m),                                          // policykl
                     Whitening.maskedMean(vfLosses2.gt(vfLosses).toType(DataType.FLOAT32, false), m),  // val/clipfrac
-                    Whitening.maskedMean(ratio, m))).stopGradient();                                  // mean(ρ)
+                    Whitening.maskedMean(ratio, m),                                                   // mean(ρ)
+                    Whitening.maskedMean(vpred, m),                                                   // val/vpred
+                    Whitening.maskedMean(vfLosses, m))).stopGradient();                               // val/error = mean((V − R)²)
             return new NDList(total, policy, value, stats);
         });
         float[] s;
         try (NDArray stats = out.get(3)) {
             s = stats.toFloatArray(); // one host transfer for all the numbers
         }
-        return new Result(out.get(0), out.get(1), out.get(2), new Stats(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]));
+        return new Result(out.get(0), out.get(1), out.get(2), new Stats(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8],
+                s[9], s[10]));
     }
 
     private static void check(boolean ok, String message) {

@@ -53,8 +53,10 @@ public final class PpoReport {
     public static final String VALUE_CLIPFRAC = "value clipfrac";
     /** Clip chart: {@code ppo/policy/approxkl}, on the right axis. */
     public static final String APPROX_KL = "approxkl";
-    /** Entropy chart: {@code objective/entropy}. */
-    public static final String ENTROPY = "entropy";
+    /** Entropy chart: {@code objective/entropy}, TRL's sampled estimate mean Σ_t −log π(a_t). */
+    public static final String ENTROPY = "entropy (Σ −log π of the sampled tokens)";
+    /** Entropy chart: {@code objective/entropy_exact}, mean Σ_t H_t of the next-token distributions. */
+    public static final String ENTROPY_EXACT = "exact entropy (Σ H_t)";
     /** Explained-variance chart: {@code ppo/val/var_explained}. */
     public static final String VAR_EXPLAINED = "explained variance";
 
@@ -128,16 +130,25 @@ public final class PpoReport {
         return c;
     }
 
-    /** {@code objective/entropy}: Σ_t H_t of a response, averaged over the batch; collapsing entropy means mode collapse. */
+    /**
+     * A response's entropy in nats, averaged over the batch, two ways: {@code objective/entropy}
+     * (TRL's, Σ_t −log π(a_t) of the sampled tokens, an unbiased estimate for temperature-1 sampling)
+     * and {@code objective/entropy_exact} (Σ_t H_t, each next-token distribution's exact entropy).
+     * Collapsing entropy means mode collapse.
+     */
     public static XYChart entropyChart(List<Map<String, Double>> rows) {
         XYChart c = chart("Policy entropy", "entropy (nats per response)");
         add(c, ENTROPY, rows, "objective/entropy", 0);
+        add(c, ENTROPY_EXACT, rows, "objective/entropy_exact", 0);
         return c;
     }
 
-    /** {@code ppo/val/var_explained} = 1 − Var(R − V)/Var(R): 1 is a perfect critic, 0 no better than the mean. */
+    /**
+     * {@code ppo/val/var_explained} = 1 − mean((V − R)²)/Var(R), TRL's formula with the value head's
+     * predictions during training: 1 is a perfect critic, 0 no better than predicting the mean.
+     */
     public static XYChart varianceExplainedChart(List<Map<String, Double>> rows) {
-        XYChart c = chart("Value head: explained variance", "1 − Var(R − V) / Var(R)");
+        XYChart c = chart("Value head: explained variance", "1 − mean((V − R)²) / Var(R)");
         add(c, VAR_EXPLAINED, rows, "ppo/val/var_explained", 0);
         return c;
     }

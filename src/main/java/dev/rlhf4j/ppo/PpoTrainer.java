@@ -38,6 +38,22 @@ import java.util.function.ToDoubleBiFunction;
  *   <li>optimise: {@code ppoEpochs} passes of shuffled minibatches of the clipped loss;</li>
  *   <li>KL controller update and metrics (TRL's names).</li>
  * </ol>
+ *
+ * <p>What the adaptive KL controller sees (phase 7): the batch's mean per-sequence KL,
+ * {@code mean_i Σ_t KL_t} with {@code KL_t} from the configured estimator ({@link KlPenalty}: the
+ * same numbers the rewards were shaped with), and {@code nSteps} = the batch size. That is TRL's
+ * {@code kl_ctl.update(stats["objective/kl"], batch_size · num_processes)} with
+ * {@code objective/kl = kl_list.mean()}, {@code kl_list = (kls·mask).sum(-1)}, since v0.7.9 (PR
+ * #1180, "Fix reported KL in PPO trainer"); up to v0.7.8 TRL summed {@code logprobs − ref_logprobs}
+ * (k1) there whatever {@code kl_penalty} said. {@code objective/kl} is logged as that same number.
+ *
+ * <p>{@link PpoConfig#ratioThreshold()}: a minibatch whose mean ratio {@code masked_mean(ρ)} is
+ * above the threshold (or NaN), or whose loss is not finite, is skipped entirely here: no backward
+ * pass and no optimizer step, so neither the weights nor Adam's moments or step count change, and
+ * {@code ppo/skipped_batches} counts it. TRL v0.7–v0.11 instead multiplies the losses by 0 and
+ * still calls {@code backward} and {@code optimizer.step()}: the gradient is zero, but Adam's
+ * moments decay and its momentum still moves the weights. Its logged losses of such a minibatch are
+ * then 0; ours are the computed (unapplied) ones.
  */
 public final class PpoTrainer {
 
@@ -55,6 +71,12 @@ public final class PpoTrainer {
     private final LmOptimizer optimizer;
     private final Random rng;
     private final RunningMoments scoreMoments = new RunningMoments();
+    /**
+     * Added to the running std before dividing by it, as TRL's
+     * {@code scores / (self.running.std + torch.finfo(scores.dtype).eps)} with float32 scores:
+     * float32's machine epsilon 2⁻²³ ≈ 1.19e-7.
+     */
+    static final double SCORE_EPS = Math.ulp(1.0f);
     private final Diagnostics diagnostics = new Diagnostics();
     private final List<Listener> listeners = new ArrayList<>();
     private ToDoubleBiFunction<Prompt, String> trueReward;
@@ -115,7 +137,8 @@ public final class PpoTrainer {
         long t1 = System.nanoTime();
         // (2) score
         double[] raw = rewardModel.normalizedScore(batch.stream().map(Prompt::text).toList(), completions);
-        double[] scores = shapeScores(raw, g.finished());
+        double[] penalized = penalizeMissingEos(raw, g.finished(), config.missingEosPenalty());
+        double[] scores = scaleAndClip(penalized, scoreMoments, config);
         long t2 = System.nanoTime();
         // (3) forward: policy log-probs and values, reference log-probs
         Forward f = forward(queries, g.completions());
@@ -155,9 +178,9 @@ public final class PpoTrainer {
         for (int i = 0; i < n; i++) {
             meanKl += rollout.sequenceKl(i) / n; // KL of a sequence = Σ_t KL_t, averaged over the batch
         }
-        kl.update(meanKl, n);
+        kl.update(meanKl, n); // TRL ≥ 0.7.9: kl_ctl.update(mean_i Σ_t KL_t, batch_size)
         iteration++;
-        Map<String, Double> m = PpoMetrics.of(iteration, rollout, stats, meanKl, beta, kl.value(), f.entropy);
+        Map<String, Double> m = PpoMetrics.of(iteration, rollout, penalized, stats, meanKl, beta, kl.value(), f.entropy);
         if (trueReward != null) {
             double sum = 0;
             for (int i = 0; i < n; i++) {
@@ -177,23 +200,49 @@ public final class PpoTrainer {
         return m;
     }
 
-    /** Score shaping: the missing-EOS penalty, then optional scaling, normalisation and clipping (TRL's order). */
-    private double[] shapeScores(double[] raw, boolean[] finished) {
+    /**
+     * Score shaping, part 1: {@code missingEosPenalty} is subtracted from the score of every response
+     * that never ended (TRL's PPOv2 {@code missing_eos_penalty}; classic TRL has none, its users
+     * shape the scores they pass to {@code step}). These are the scores {@code env/reward_mean} and
+     * {@code env/reward_std} describe.
+     */
+    static double[] penalizeMissingEos(double[] raw, boolean[] finished, double penalty) {
         double[] s = raw.clone();
         for (int i = 0; i < s.length; i++) {
             if (!finished[i]) {
-                s[i] -= config.missingEosPenalty(); // a response that never ended
+                s[i] -= penalty; // a response that never ended
             }
         }
+        return s;
+    }
+
+    /**
+     * Score shaping, part 2, TRL v0.7–v0.11's {@code step}: with {@code useScoreScaling} the running
+     * moments are updated with this batch first, then
+     *
+     * <pre>
+     *   s ← s / (std + ε)              (useScoreScaling)
+     *   s ← (s − μ) / (std + ε)        (useScoreScaling and useScoreNorm)
+     *   s ← clip(s, −scoreClip, scoreClip)
+     * </pre>
+     *
+     * with μ and std the running mean and unbiased standard deviation of every score so far
+     * ({@link RunningMoments}) and ε = {@link #SCORE_EPS}. The ε keeps a batch of equal scores
+     * finite: std is 0 then, so norm gives 0 and scaling alone multiplies the scores by 1/ε ≈ 8.4e6
+     * (TRL does the same; {@code scoreClip} bounds it).
+     */
+    static double[] scaleAndClip(double[] scores, RunningMoments moments, PpoConfig config) {
+        double[] s = scores.clone();
         if (config.useScoreScaling()) {
-            scoreMoments.update(s);
+            moments.update(s);
+            double scale = moments.std() + SCORE_EPS;                                       // std + ε
             for (int i = 0; i < s.length; i++) {
-                s[i] = config.useScoreNorm() ? (s[i] - scoreMoments.mean()) / scoreMoments.std() : s[i] / scoreMoments.std();
+                s[i] = config.useScoreNorm() ? (s[i] - moments.mean()) / scale : s[i] / scale; // (s − μ)/(std + ε) or s/(std + ε)
             }
         }
         if (!Double.isNaN(config.scoreClip())) {
             for (int i = 0; i < s.length; i++) {
-                s[i] = Math.max(-config.scoreClip(), Math.min(config.scoreClip(), s[i]));
+                s[i] = Math.max(-config.scoreClip(), Math.min(config.scoreClip(), s[i])); // clip(s, −c, c)
             }
         }
         return s;
@@ -317,12 +366,13 @@ public final class PpoTrainer {
                 PpoLoss.Result loss = PpoLoss.compute(logp, work.create(oldLogp, shape), work.create(adv, shape), vpred,
                         work.create(oldValues, shape), work.create(returns, shape), work.create(mask, shape), entropy,
                         config.lossConfig());
-                // TRL skips a minibatch whose mean ratio exceeds ratioThreshold; a NaN or infinite loss is skipped too
+                // mean ratio above ratioThreshold (or NaN), or a non-finite loss: skip this minibatch, no backward and
+                // no optimizer step (TRL multiplies the loss by 0 but still steps Adam, whose momentum moves the weights)
                 skipped = !(loss.stats().ratioMean() <= config.ratioThreshold()) || !Double.isFinite(loss.stats().total());
                 if (!skipped) {
                     gc.backward(loss.total());
                 }
-                stats.add(loss.stats(), skipped);
+                stats.add(loss.stats(), MinibatchStats.rolloutStats(returns, oldValues, adv, mask), skipped);
             }
         }
         if (!skipped) {

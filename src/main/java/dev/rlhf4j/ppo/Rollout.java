@@ -19,7 +19,8 @@ import java.util.List;
  * @param refLogprobs log π_ref(token) under the frozen reference
  * @param values V(s_t) of the state before each token
  * @param kl the per-token KL estimate
- * @param rewards the per-token reward: −β·KL_t, plus the score at the last token
+ * @param rewards the per-token reward: −β·KL_t, plus the score at the last token (then whitened over the
+ *     batch, mean kept, when {@code whitenRewards})
  * @param advantages GAE advantages, whitened over the batch
  * @param returns GAE returns A_t + V_t (before whitening)
  * @param beta the KL coefficient β used for the rewards

@@ -65,7 +65,9 @@ public final class RewardModel implements AutoCloseable {
 
     /**
      * A reward model on {@code backbone} (which it now owns and closes) with a fresh head:
-     * N(0, 1/√(E+1)) weights as TRL's value head, zero bias.
+     * weights N(0, σ²) with σ = 1/√(E+1), bias 0, as OpenAI lm-human-preferences' reward head
+     * ({@code fc_layer} in {@code language/model.py}), not TRL's value head (PyTorch's default
+     * {@code nn.Linear} initialisation).
      */
     public static RewardModel fromPretrained(LanguageModel backbone, long seed) {
         Seeds.seed(seed);

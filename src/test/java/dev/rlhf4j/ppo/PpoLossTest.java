@@ -97,8 +97,10 @@ class PpoLossTest {
      * A padded 2×3 minibatch (5 real tokens; the padding holds large junk) against numbers from
      * TRL v0.7's loss lines run in torch 1.13 (float64): pg = −0.2842473243567993, vf = 0.143,
      * total = −0.2699473243567993, clipfrac = 0.4, val/clipfrac = 0.2, approxkl = 0.054,
-     * policykl = 0.04, masked mean ρ = 1.0121152672391582. The double[] version on the 5 real tokens
-     * and the NDArray version on the padded batch both give them.
+     * policykl = 0.04, masked mean ρ = 1.0121152672391582. By hand on the 5 real tokens: val/vpred =
+     * (0.3 + 1.0 − 0.4 + 0.9 + 0.2)/5 = 0.4 and val/error = mean((V − R)²) = (0.49 + 0.25 + 0.04 +
+     * 0.25 + 0.16)/5 = 0.238. The double[] version on the real tokens and the NDArray version on the
+     * padded batch both give them.
      */
     @Test
     void matchesTrlOnPaddedBatch() {
@@ -110,7 +112,7 @@ class PpoLossTest {
         double[][] ret = {{1.0, 1.5, -0.2}, {0.4, 0.6, -2.0}};
         int[] lengths = {3, 2};
         PpoLoss.Stats trl = new PpoLoss.Stats(-0.2699473243567993, -0.2842473243567993, 0.143, Double.NaN,
-                0.4, 0.054, 0.04, 0.2, 1.0121152672391582);
+                0.4, 0.054, 0.04, 0.2, 1.0121152672391582, 0.4, 0.238);
         assertStats(trl, PpoLoss.compute(real(logp, lengths), real(old, lengths), real(adv, lengths),
                 real(vpred, lengths), real(vOld, lengths), real(ret, lengths), TRL), 1e-12);
         Rlhf4j.init();
@@ -219,7 +221,8 @@ class PpoLossTest {
                 () -> PpoLoss.compute(one, one, one, one, one, one, TRL.withEntropyCoef(0.01)), "entropy bonus without entropy");
         PpoLoss.Stats s = PpoLoss.compute(one, one, one, one, one, one, TRL);
         assertEquals(List.of("ppo/loss/policy", "ppo/loss/value", "ppo/loss/total", "ppo/policy/approxkl",
-                "ppo/policy/policykl", "ppo/policy/clipfrac", "ppo/policy/ratio", "ppo/val/clipfrac"),
+                "ppo/policy/policykl", "ppo/policy/clipfrac", "ppo/policy/ratio", "ppo/val/clipfrac", "ppo/val/vpred",
+                "ppo/val/error"),
                 List.copyOf(s.toMetrics().keySet()), "entropy (NaN) is left out");
     }
 
@@ -233,6 +236,8 @@ class PpoLossTest {
         assertEquals(expected.policyKl(), actual.policyKl(), tol, "policykl");
         assertEquals(expected.valueClipfrac(), actual.valueClipfrac(), tol, "val/clipfrac");
         assertEquals(expected.ratioMean(), actual.ratioMean(), tol, "ratio");
+        assertEquals(expected.vpredMean(), actual.vpredMean(), tol, "val/vpred");
+        assertEquals(expected.valueError(), actual.valueError(), tol, "val/error");
     }
 
     private static double[] real(double[][] rows, int[] lengths) {

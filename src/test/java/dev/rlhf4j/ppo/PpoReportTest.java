@@ -35,6 +35,7 @@ class PpoReportTest {
             m.put("objective/kl", 2.0 * i);
             m.put("objective/kl_coef", 0.2 + 0.01 * i);
             m.put("objective/entropy", 10.0 - i);
+            m.put("objective/entropy_exact", 12.0 - 2 * i);
             m.put("ppo/loss/policy", -0.01 * i);
             m.put("ppo/loss/value", 1.0 / i);
             m.put("ppo/policy/clipfrac", 0.05 * i);
@@ -100,7 +101,10 @@ class PpoReportTest {
         assertArrayEquals(new double[] {0.05, 0.1, 0.15, 0.2}, series(clip, PpoReport.CLIPFRAC).getYData(), 1e-12);
         assertArrayEquals(new double[] {0.001, 0.002, 0.003, 0.004}, series(clip, PpoReport.APPROX_KL).getYData(), 1e-12);
         assertEquals(1, series(clip, PpoReport.APPROX_KL).getYAxisGroup());
-        assertArrayEquals(new double[] {9, 8, 7, 6}, series(PpoReport.entropyChart(rows), PpoReport.ENTROPY).getYData());
+        XYChart entropy = PpoReport.entropyChart(rows);
+        assertEquals(List.of(PpoReport.ENTROPY, PpoReport.ENTROPY_EXACT), List.copyOf(entropy.getSeriesMap().keySet()));
+        assertArrayEquals(new double[] {9, 8, 7, 6}, series(entropy, PpoReport.ENTROPY).getYData());
+        assertArrayEquals(new double[] {10, 8, 6, 4}, series(entropy, PpoReport.ENTROPY_EXACT).getYData());
         assertArrayEquals(new double[] {-0.3, -0.1, 0.1, 0.3},
                 series(PpoReport.varianceExplainedChart(rows), PpoReport.VAR_EXPLAINED).getYData(), 1e-12);
     }
