@@ -3,8 +3,8 @@ package dev.rlhf4j.ppo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rlhf4j.text.Aspect;
-import dev.rlhf4j.text.Prompt;
+import dev.rlhf4j.world.Aspect;
+import dev.rlhf4j.world.Prompt;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
