@@ -7,15 +7,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.Initializer;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.NoGrad;
+import dev.rlhf4j.model.SeededNormal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * The policy: the language model with a value head on the same trunk, {@code V(s_t) = w·h_t + b}
@@ -47,14 +49,15 @@ public final class PolicyModel implements AutoCloseable {
     private final Parameter weight;
     private final Parameter bias;
 
-    private PolicyModel(LanguageModel lm, Map<String, NDArray> loaded) {
+    private PolicyModel(LanguageModel lm, Map<String, NDArray> loaded, long seed) {
         this.lm = lm;
         this.headManager = lm.newWorkManager();
         int e = lm.config().nEmbd();
+        Random rng = Seeds.derive(seed, "value head");
         weight = Parameter.builder().setName(VALUE_WEIGHT).setType(Parameter.Type.WEIGHT).optShape(new Shape(1, e))
-                .optInitializer(new NormalInitializer((float) (1 / Math.sqrt(e + 1.0)))).build();
+                .optInitializer(new SeededNormal((float) (1 / Math.sqrt(e + 1.0)), rng)).build(); // N(0, 1/(E+1))
         bias = Parameter.builder().setName(VALUE_BIAS).setType(Parameter.Type.BIAS).optShape(new Shape(1))
-                .optInitializer(new NormalInitializer(0f)).build();
+                .optInitializer(Initializer.ZEROS).build();
         weight.initialize(headManager, DataType.FLOAT32);
         bias.initialize(headManager, DataType.FLOAT32);
         if (loaded != null) {
@@ -68,11 +71,10 @@ public final class PolicyModel implements AutoCloseable {
     /**
      * A policy on {@code lm} (which it now owns) with a fresh value head: weights N(0, σ²) with
      * σ = 1/√(E+1), bias 0 (OpenAI lm-human-preferences' reward-head initialisation; see the class
-     * comment for TRL's). The weights are drawn after seeding DJL with {@code seed}.
+     * comment for TRL's). The weights are drawn from {@code Seeds.derive(seed, "value head")}.
      */
     public static PolicyModel of(LanguageModel lm, long seed) {
-        Seeds.seed(seed);
-        return new PolicyModel(lm, null);
+        return new PolicyModel(lm, null, seed);
     }
 
     /** Loads a checkpoint: its value head when it has one, otherwise a fresh head. */
@@ -84,10 +86,9 @@ public final class PolicyModel implements AutoCloseable {
         try (NDManager tmp = lm.newWorkManager()) {
             Map<String, NDArray> heads = Checkpoint.loadHeads(dir, tmp);
             if (!heads.containsKey(VALUE_WEIGHT) || !heads.containsKey(VALUE_BIAS)) {
-                Seeds.seed(seed);
-                return new PolicyModel(lm, null);
+                return new PolicyModel(lm, null, seed);
             }
-            return new PolicyModel(lm, heads);
+            return new PolicyModel(lm, heads, seed);
         } catch (RuntimeException e) {
             lm.close();
             throw e;
