@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.rlhf4j.core.MetricsLog;
+import dev.rlhf4j.core.Scalars;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.feedback.Pairs;
@@ -29,6 +30,12 @@ import java.util.logging.Logger;
  * each, so all C(K,2) pairs of a ranking sit in one batch element, as in InstructGPT), AdamW with a
  * cosine schedule to 10%, global-norm clipping; after every epoch the validation rankings are scored
  * and the metrics logged.
+ *
+ * <p>Training and validation measure the same loss: the mean over rankings of each ranking's own
+ * mean ({@link RewardLoss}: {@code (1/R) Σ_i (1/P_i) Σ_{p ∈ i} ℓ_p} for Bradley–Terry, InstructGPT's
+ * 1/C(K,2) per prompt; {@code (1/R) Σ_i (1/K_i) Σ_j (r_j − t_j)²} for Elo regression; plus the
+ * centering term when it is on), so a ranking weighs the same whatever its K. An epoch's training
+ * loss is that loss averaged over the epoch's rankings (with dropout, as the parameters moved).
  */
 public final class RewardTrainer {
 
@@ -42,7 +49,8 @@ public final class RewardTrainer {
     /**
      * The reward model measured on a set of rankings.
      *
-     * @param loss the training objective's loss (no dropout)
+     * @param loss the training objective's loss (no dropout): the mean over rankings of each one's mean
+     *     loss, centering term included, as in training
      * @param accuracy pairwise accuracy over strictly ordered pairs: r_chosen &gt; r_rejected (equal counts ½)
      * @param meanMargin mean of r_chosen − r_rejected over those pairs
      * @param rewardMean mean reward over all completions
@@ -102,22 +110,34 @@ public final class RewardTrainer {
             for (int b = 0; b < perEpoch; b++) {
                 List<RewardData.Example> batch = order.subList(b * config.batchSize(),
                         Math.min(order.size(), (b + 1) * config.batchSize()));
-                sum += step(rm, optimizer, batch, config, config.learningRateAt(step++, total));
+                sum += step(rm, optimizer, batch, config, config.learningRateAt(step++, total)) * batch.size();
             }
-            Epoch e = new Epoch(epoch, sum / perEpoch, evaluate(rm, data.valid(), config, truth),
+            Epoch e = new Epoch(epoch, sum / order.size(), evaluate(rm, data.valid(), config, truth), // mean over rankings
                     (System.nanoTime() - t0) / 1e9);
             record(e, log, listener, config.epochs(), epochs);
         }
         Evaluation last = epochs.get(epochs.size() - 1).valid();
-        List<String> warnings = new ArrayList<>();
-        if (last.accuracy() <= CHANCE_WARNING) {
-            String w = String.format("validation accuracy %.3f is near chance (0.5): the reward model has not learned the"
-                    + " raters' preference. Check that the feedback has enough rankings and is not mostly ties, and try"
-                    + " more epochs or another learning rate.", last.accuracy());
-            LOG.warning(w);
-            warnings.add(w);
-        }
+        List<String> warnings = warnings(last);
+        warnings.forEach(LOG::warning);
         return new Result(epochs, last, warnings);
+    }
+
+    /**
+     * The warnings a final validation deserves: accuracy at or below {@link #CHANCE_WARNING}, or not a
+     * number (no strictly ordered validation pair), means the preference was not learned or not measured.
+     */
+    static List<String> warnings(Evaluation last) {
+        List<String> warnings = new ArrayList<>();
+        if (!(last.accuracy() > CHANCE_WARNING)) { // NaN included: comparisons with NaN are false
+            String what = Double.isNaN(last.accuracy())
+                    ? "validation accuracy is not a number: the validation rankings have no strictly ordered pair, so"
+                            + " nothing shows that the reward model learned the raters' preference"
+                    : String.format("validation accuracy %.3f is near chance (0.5): the reward model has not learned the"
+                            + " raters' preference", last.accuracy());
+            warnings.add(what + ". Check that the feedback has enough rankings and is not mostly ties, and try"
+                    + " more epochs or another learning rate.");
+        }
+        return warnings;
     }
 
     private static void record(Epoch e, MetricsLog log, Listener listener, int epochs, List<Epoch> out) {
@@ -140,27 +160,39 @@ public final class RewardTrainer {
         }
     }
 
+    /**
+     * Rankings laid out as one batch: the K_i sequences of every ranking in a row, ranking i's first at
+     * {@code offsets[i]}, their pairs in those flat indices and each completion's Elo target.
+     */
+    record Batch(List<int[]> sequences, int[] offsets, RewardLoss.PairSet pairs, double[] targets) {
+
+        static Batch of(List<RewardData.Example> examples) {
+            List<int[]> seqs = new ArrayList<>();
+            List<List<Pairs.Pair>> pairs = new ArrayList<>();
+            int[] offsets = new int[examples.size()];
+            List<Double> targets = new ArrayList<>();
+            for (int i = 0; i < examples.size(); i++) {
+                RewardData.Example e = examples.get(i);
+                offsets[i] = seqs.size();
+                seqs.addAll(e.sequences());
+                pairs.add(e.pairs());
+                for (double t : e.eloTargets()) {
+                    targets.add(t);
+                }
+            }
+            return new Batch(seqs, offsets, RewardLoss.PairSet.of(pairs, offsets), toArray(targets));
+        }
+    }
+
     /** One optimizer step on a batch of rankings; returns the batch loss. */
     static double step(RewardModel rm, LmOptimizer optimizer, List<RewardData.Example> batch, RewardConfig config,
             float lr) {
-        List<int[]> seqs = new ArrayList<>();
-        List<List<Pairs.Pair>> pairs = new ArrayList<>();
-        int[] offsets = new int[batch.size()];
-        List<Double> targets = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            RewardData.Example e = batch.get(i);
-            offsets[i] = seqs.size();
-            seqs.addAll(e.sequences());
-            pairs.add(e.pairs());
-            for (double t : e.eloTargets()) {
-                targets.add(t);
-            }
-        }
+        Batch b = Batch.of(batch);
         double value;
         try (NDManager work = rm.backbone().newWorkManager();
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray r = rm.forward(work, seqs, true); // [N] rewards of every completion in the batch
-            NDArray loss = objective(work, r, RewardLoss.PairSet.of(pairs, offsets), targets, config);
+            NDArray r = rm.forward(work, b.sequences(), true); // [N] rewards of every completion in the batch
+            NDArray loss = objective(r, b, config);
             gc.backward(loss);
             value = loss.getFloat();
         }
@@ -168,33 +200,46 @@ public final class RewardTrainer {
         return value;
     }
 
-    private static NDArray objective(NDManager work, NDArray r, RewardLoss.PairSet pairs, List<Double> targets,
-            RewardConfig config) {
-        NDArray loss;
-        if (config.objective() == RewardConfig.Objective.BT) {
-            loss = RewardLoss.bradleyTerry(r, pairs, config.margin());
-        } else {
-            float[] t = new float[targets.size()];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = targets.get(i).floatValue();
-            }
-            loss = RewardLoss.mse(r, work.create(t));
-        }
+    /**
+     * The training objective on rewards {@code r [N]} of {@code batch}: BT {@code (1/R) Σ_i (1/P_i) Σ_{p ∈ i} ℓ_p}
+     * or Elo {@code (1/R) Σ_i (1/K_i) Σ_j (r_j − t_j)²}, plus {@code c·} the centering term; a scalar NDArray.
+     * {@link #loss} is the same on plain arrays.
+     */
+    static NDArray objective(NDArray r, Batch batch, RewardConfig config) {
+        NDArray loss = config.objective() == RewardConfig.Objective.BT
+                ? RewardLoss.bradleyTerry(r, batch.pairs(), config.margin())
+                : RewardLoss.mse(r, r.getManager().create(toFloats(batch.targets())), batch.offsets());
         if (config.centerRewardsCoefficient() > 0) {
-            loss = loss.add(RewardLoss.centering(r, pairs).mul(config.centerRewardsCoefficient()));
+            NDArray c = Scalars.of(loss, config.centerRewardsCoefficient()); // 0-d array: see Scalars
+            loss = loss.add(RewardLoss.centering(r, batch.pairs()).mul(c)); // + c·centering
         }
         return loss;
+    }
+
+    /** {@link #objective} on plain arrays: the loss validation reports, the same quantity as training's. */
+    static double loss(double[] r, Batch batch, RewardConfig config) {
+        double loss = config.objective() == RewardConfig.Objective.BT
+                ? RewardLoss.bradleyTerry(r, batch.pairs(), config.margin())
+                : RewardLoss.mse(r, batch.targets(), batch.offsets());
+        if (config.centerRewardsCoefficient() > 0) {
+            loss += config.centerRewardsCoefficient() * RewardLoss.centering(r, batch.pairs()); // + c·centering
+        }
+        return loss;
+    }
+
+    private static float[] toFloats(double[] xs) {
+        float[] out = new float[xs.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) xs[i];
+        }
+        return out;
     }
 
     /** Scores {@code examples} without dropout or gradients and measures the reward model on them. */
     public static Evaluation evaluate(RewardModel rm, List<RewardData.Example> examples, RewardConfig config,
             Function<FeedbackRecord, double[]> truth) {
-        List<int[]> seqs = new ArrayList<>();
-        for (RewardData.Example e : examples) {
-            seqs.addAll(e.sequences());
-        }
-        double[] r = rm.scoreTokens(seqs);
-        double lossSum = 0;
+        Batch all = Batch.of(examples);
+        double[] r = rm.scoreTokens(all.sequences());
         List<Double> chosen = new ArrayList<>();
         List<Double> rejected = new ArrayList<>();
         double correct = 0;
@@ -206,9 +251,6 @@ public final class RewardTrainer {
         for (RewardData.Example e : examples) {
             int k = e.sequences().size();
             double[] mine = java.util.Arrays.copyOfRange(r, offset, offset + k);
-            lossSum += config.objective() == RewardConfig.Objective.BT
-                    ? RewardLoss.bradleyTerry(mine, RewardLoss.PairSet.of(e.pairs()), config.margin())
-                    : RewardLoss.mse(mine, e.eloTargets());
             double[] u = truth == null ? null : truth.apply(e.record());
             for (Pairs.Pair p : e.pairs()) {
                 if (p.tie()) {
@@ -243,7 +285,7 @@ public final class RewardTrainer {
         for (double v : r) {
             var += (v - mean) * (v - mean) / r.length;
         }
-        return new Evaluation(lossSum / examples.size(), n == 0 ? Double.NaN : correct / n, margin, mean, Math.sqrt(var),
+        return new Evaluation(loss(r, all, config), n == 0 ? Double.NaN : correct / n, margin, mean, Math.sqrt(var),
                 toArray(chosen), toArray(rejected), truthPairs == 0 ? Double.NaN : agree / truthPairs,
                 truths.isEmpty() ? Double.NaN : pearson(toArray(rewardsWithTruth), toArray(truths)));
     }

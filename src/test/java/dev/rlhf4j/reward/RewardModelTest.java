@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import dev.rlhf4j.core.Home;
 import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.feedback.Ranking;
@@ -17,7 +19,9 @@ import dev.rlhf4j.feedback.SimulatedFeedback;
 import dev.rlhf4j.feedback.SimulatedRater;
 import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.LanguageModel;
+import dev.rlhf4j.model.NoGrad;
 import dev.rlhf4j.model.SamplingConfig;
+import dev.rlhf4j.model.TokenBatch;
 import dev.rlhf4j.world.Prompt;
 import dev.rlhf4j.world.ReviewWorld;
 import java.nio.file.Path;
@@ -26,8 +30,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,5 +127,120 @@ class RewardModelTest {
             assertTrue(result.epochs().get(4).trainLoss() < result.epochs().get(1).trainLoss() + 0.05,
                     "training loss does not rise: " + result.epochs());
         }
+    }
+
+    /**
+     * The head reads the last real token under right padding. Two sequences equal up to the shorter's
+     * length, the longer one continuing: scored together (the shorter is padded), the shorter's reward is
+     * w·h + b at its own last token, computed here from the backbone's hidden states of the shorter
+     * alone, and equals its reward scored alone; the longer one's reward differs.
+     */
+    @Test
+    void theHeadReadsTheLastRealTokenUnderRightPadding() {
+        try (RewardModel rm = RewardModel.fromPretrained(Checkpoint.load(TINY, Device.cpu()), 3)) {
+            int[] longer = rm.encode("the pasta was", "great and fresh, we will be back.");
+            int[] shorter = java.util.Arrays.copyOf(longer, longer.length - 4);
+            double[] together = rm.scoreTokens(List.of(shorter, longer));
+            double alone = rm.scoreTokens(List.of(shorter))[0];
+            double byHand = headAtLastToken(rm, shorter);
+            assertEquals(byHand, together[0], 1e-5, "w·h + b at the shorter sequence's last token");
+            assertEquals(alone, together[0], 1e-5, "padding changes the shorter sequence's reward");
+            assertEquals(headAtLastToken(rm, longer), together[1], 1e-5, "the longer sequence's reward");
+            assertTrue(Math.abs(together[1] - together[0]) > 1e-3,
+                    "the longer sequence's reward equals the shorter's: " + together[0] + " vs " + together[1]);
+        }
+    }
+
+    /** w·h_{L−1} + b for one unpadded sequence of length L, from the backbone's hidden states. */
+    private static double headAtLastToken(RewardModel rm, int[] seq) {
+        try (NDManager work = rm.backbone().newWorkManager(); NoGrad g = NoGrad.enter()) {
+            TokenBatch batch = TokenBatch.rightPadded(List.of(seq), rm.tokenizer().padId());
+            NDArray hidden = rm.backbone().forward(batch.toInputs(work), false).get(1); // [1, L, E]
+            float[] h = hidden.get(0, seq.length - 1).toFloatArray();
+            float[] w = rm.parameters().get(RewardModel.HEAD_WEIGHT).getArray().toFloatArray();
+            double r = rm.parameters().get(RewardModel.HEAD_BIAS).getArray().toFloatArray()[0];
+            for (int i = 0; i < h.length; i++) {
+                r += (double) w[i] * h[i]; // r = w·h + b
+            }
+            return r;
+        }
+    }
+
+    /**
+     * The split by prompt holds from both sides: no training record's prompt is a validation prompt,
+     * every validation record's prompt is one, and together they hold every record once.
+     */
+    @Test
+    void splitByPromptIsDisjointAndComplete() {
+        try (RewardModel rm = RewardModel.fromPretrained(Checkpoint.load(TINY, Device.cpu()), 1)) {
+            RewardData.Split split = RewardData.split(records, rm, zeroTargets(records), 0.25, 1);
+            assertTrue(!split.validPrompts().isEmpty() && !split.valid().isEmpty() && !split.train().isEmpty());
+            for (RewardData.Example e : split.train()) {
+                assertTrue(!split.validPrompts().contains(e.record().promptId()),
+                        "training record " + e.record().id() + " has validation prompt " + e.record().promptId());
+            }
+            Set<String> validSeen = new HashSet<>();
+            for (RewardData.Example e : split.valid()) {
+                assertTrue(split.validPrompts().contains(e.record().promptId()),
+                        "validation record " + e.record().id() + " has training prompt " + e.record().promptId());
+                validSeen.add(e.record().promptId());
+            }
+            assertEquals(split.validPrompts(), validSeen, "every validation prompt has validation records");
+            List<String> ids = new ArrayList<>();
+            split.train().forEach(e -> ids.add(e.record().id()));
+            split.valid().forEach(e -> ids.add(e.record().id()));
+            assertEquals(records.stream().map(FeedbackRecord::id).sorted().toList(), ids.stream().sorted().toList(),
+                    "train + validation hold every record exactly once");
+        }
+    }
+
+    /**
+     * Training and validation measure the same loss, also for rankings of different K with ties, a
+     * margin and the centering term: the NDArray objective training differentiates, on the same
+     * rankings without dropout, equals the validation loss ({@link RewardTrainer#evaluate}).
+     */
+    @Test
+    void trainingAndValidationLossesAreTheSameQuantity() {
+        FeedbackRecord a = records.get(0);
+        FeedbackRecord b = records.get(1);
+        List<String> six = new ArrayList<>(a.completions());
+        six.addAll(b.completions().subList(0, 2));
+        FeedbackRecord k6 = new FeedbackRecord("m6", "tm6", a.promptId(), a.prompt(), "tiny", six,
+                Ranking.parse("2 1=4 3 6 5", 6), "ann", Rater.Source.HUMAN, Instant.EPOCH);
+        FeedbackRecord k2 = new FeedbackRecord("m2", "tm2", b.promptId(), b.prompt(), "tiny",
+                b.completions().subList(2, 4), Ranking.of(1, 0), "ann", Rater.Source.HUMAN, Instant.EPOCH);
+        Map<String, double[]> targets = Map.of("tm6", new double[] {0.4, 1.3, -0.8, 0.4, -0.2, -1.1},
+                "tm2", new double[] {-0.9, 0.9});
+        try (RewardModel rm = RewardModel.fromPretrained(Checkpoint.load(TINY, Device.cpu()), 2)) {
+            List<RewardData.Example> examples = new ArrayList<>();
+            for (FeedbackRecord r : List.of(k6, k2)) {
+                List<int[]> seqs = r.completions().stream().map(c -> rm.encode(r.prompt(), c)).toList();
+                examples.add(new RewardData.Example(r, seqs, dev.rlhf4j.feedback.Pairs.of(r.ranking()),
+                        targets.get(r.task())));
+            }
+            for (RewardConfig.Objective o : RewardConfig.Objective.values()) {
+                RewardConfig config = RewardConfig.defaults(o).toBuilder().margin(0.3).centerRewardsCoefficient(0.1).build();
+                double valid = RewardTrainer.evaluate(rm, examples, config, null).loss();
+                RewardTrainer.Batch batch = RewardTrainer.Batch.of(examples);
+                double train;
+                try (NDManager work = rm.backbone().newWorkManager(); NoGrad g = NoGrad.enter()) {
+                    train = RewardTrainer.objective(rm.forward(work, batch.sequences(), false), batch, config).getFloat();
+                }
+                assertEquals(valid, train, 1e-5 * Math.max(1, Math.abs(valid)), o + ": training vs validation loss");
+            }
+        }
+    }
+
+    /** The at-chance warning also fires when validation accuracy is NaN (no strictly ordered pair). */
+    @Test
+    void chanceWarningCoversNaN() {
+        double[] none = new double[0];
+        assertEquals(1, RewardTrainer.warnings(evaluation(Double.NaN, none)).size(), "NaN accuracy");
+        assertEquals(1, RewardTrainer.warnings(evaluation(0.5, none)).size(), "accuracy at chance");
+        assertEquals(0, RewardTrainer.warnings(evaluation(0.8, none)).size(), "accuracy well above chance");
+    }
+
+    private static RewardTrainer.Evaluation evaluation(double accuracy, double[] none) {
+        return new RewardTrainer.Evaluation(0.69, accuracy, 0, 0, 1, none, none, Double.NaN, Double.NaN);
     }
 }
