@@ -7,12 +7,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.Initializer;
 import com.google.gson.JsonObject;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.NoGrad;
+import dev.rlhf4j.model.SeededNormal;
 import dev.rlhf4j.model.TokenBatch;
 import dev.rlhf4j.text.Tokenizer;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A reward model: the GPT backbone (initialised from a pretrained checkpoint) and a scalar head on
@@ -47,14 +49,15 @@ public final class RewardModel implements AutoCloseable {
     private double mean = 0;
     private double std = 1;
 
-    private RewardModel(LanguageModel backbone, Map<String, NDArray> loaded) {
+    private RewardModel(LanguageModel backbone, Map<String, NDArray> loaded, Random init) {
         this.backbone = backbone;
         this.headManager = backbone.newWorkManager();
         int e = backbone.config().nEmbd();
         this.weight = Parameter.builder().setName(HEAD_WEIGHT).setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(1, e)).optInitializer(new NormalInitializer((float) (1 / Math.sqrt(e + 1.0)))).build();
+                .optShape(new Shape(1, e)).optInitializer(init == null ? Initializer.ZEROS : new SeededNormal((float) (1 / Math.sqrt(e + 1.0)), init))
+                .build(); // N(0, 1/(E+1))
         this.bias = Parameter.builder().setName(HEAD_BIAS).setType(Parameter.Type.BIAS)
-                .optShape(new Shape(1)).optInitializer(new NormalInitializer(0f)).build();
+                .optShape(new Shape(1)).optInitializer(Initializer.ZEROS).build();
         weight.initialize(headManager, DataType.FLOAT32);
         bias.initialize(headManager, DataType.FLOAT32);
         if (loaded != null) {
@@ -67,11 +70,10 @@ public final class RewardModel implements AutoCloseable {
      * A reward model on {@code backbone} (which it now owns and closes) with a fresh head:
      * weights N(0, σ²) with σ = 1/√(E+1), bias 0, as OpenAI lm-human-preferences' reward head
      * ({@code fc_layer} in {@code language/model.py}), not TRL's value head (PyTorch's default
-     * {@code nn.Linear} initialisation).
+     * {@code nn.Linear} initialisation). The weights are drawn from {@code Seeds.derive(seed, "reward head")}.
      */
     public static RewardModel fromPretrained(LanguageModel backbone, long seed) {
-        Seeds.seed(seed);
-        return new RewardModel(backbone, null);
+        return new RewardModel(backbone, null, Seeds.derive(seed, "reward head"));
     }
 
     /** Loads a reward model saved with {@link #save}. */
@@ -85,7 +87,7 @@ public final class RewardModel implements AutoCloseable {
                             + "' is missing: not a reward model (found " + heads.keySet() + ")");
                 }
             }
-            RewardModel rm = new RewardModel(lm, heads);
+            RewardModel rm = new RewardModel(lm, heads, null);
             JsonObject info = Checkpoint.info(dir);
             if (info.has("reward_mean") && info.has("reward_std")) {
                 rm.setNormalization(info.get("reward_mean").getAsDouble(), info.get("reward_std").getAsDouble());

@@ -94,6 +94,7 @@ public final class RewardTrainer {
             throw new IllegalArgumentException("reward training needs train and validation rankings, found "
                     + data.train().size() + " and " + data.valid().size());
         }
+        Seeds.seed(Seeds.child(config.seed(), "reward dropout")); // the backbone's dropout draws, once per run
         LmOptimizer optimizer = new LmOptimizer(rm.parameters(), config.weightDecay(), config.maxGradNorm());
         Random rng = Seeds.derive(config.seed(), "reward-batches");
         int perEpoch = (data.train().size() + config.batchSize() - 1) / config.batchSize();
