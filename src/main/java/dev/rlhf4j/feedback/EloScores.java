@@ -18,7 +18,9 @@ import java.util.function.Predicate;
  * tournament), so each task is centred on its own mean, and all centred ratings are divided by
  * one global standard deviation:
  *
- * <pre>target(t, i) = (R(t, i) − mean_j R(t, j)) / σ,   σ = √(mean over all tasks and i of (R(t,i) − mean_j R(t,j))²)</pre>
+ * <pre>target(t, i) = (R(t, i) − mean_j R(t, j)) / σ,   σ = √(mean over the fitted tasks and i of (R(t,i) − mean_j R(t,j))²)</pre>
+ *
+ * where the fitted tasks are all tasks, or only the training ones (below).
  *
  * The targets have mean 0 in every task and variance 1 over the whole log; a task whose rankings
  * were all ties gets zeros, one with a clear winner a wider spread than one with mixed verdicts.
