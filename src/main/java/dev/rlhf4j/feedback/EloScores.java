@@ -1,9 +1,12 @@
 package dev.rlhf4j.feedback;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * From rankings to regression targets through Elo (the route of the RLHF seed: "ranks turned into
@@ -15,22 +18,42 @@ import java.util.Map;
  * tournament), so each task is centred on its own mean, and all centred ratings are divided by
  * one global standard deviation:
  *
- * <pre>target(t, i) = (R(t, i) − mean_j R(t, j)) / σ,   σ = √(mean over all tasks and i of (R(t,i) − mean_j R(t,j))²)</pre>
+ * <pre>target(t, i) = (R(t, i) − mean_j R(t, j)) / σ,   σ = √(mean over the fitted tasks and i of (R(t,i) − mean_j R(t,j))²)</pre>
+ *
+ * where the fitted tasks are all tasks, or only the training ones (below).
  *
  * The targets have mean 0 in every task and variance 1 over the whole log; a task whose rankings
  * were all ties gets zeros, one with a clear winner a wider spread than one with mixed verdicts.
  *
+ * <p>σ is the only number shared across tasks, so a reward model validated on held-out prompts must
+ * not see it measured on them: {@link #of(List, EloRating, Predicate)} measures σ on the training
+ * records only and divides every task, held-out ones included, by it (fit on train, apply to both).
+ *
  * @param ratings the Elo rating of each completion, by task id (index = completion)
  * @param targets the normalised targets, by task id
- * @param sigma the global standard deviation σ of the centred ratings (in Elo points)
+ * @param sigma the global standard deviation σ of the (training tasks') centred ratings (in Elo points)
  */
 public record EloScores(Map<String, double[]> ratings, Map<String, double[]> targets, double sigma) {
 
-    /** The scores of every task in {@code records} under {@code elo}. */
+    /** The scores of every task in {@code records} under {@code elo}, σ measured on all of them. */
     public static EloScores of(List<FeedbackRecord> records, EloRating elo) {
+        return of(records, elo, r -> true);
+    }
+
+    /**
+     * The scores of every task in {@code records}, with σ measured only on the tasks of the records
+     * {@code training} accepts (e.g. those whose prompt is not held out) and applied to every task, so
+     * validation records change neither σ nor any training target. σ = 1 when no training task
+     * remains.
+     */
+    public static EloScores of(List<FeedbackRecord> records, EloRating elo, Predicate<FeedbackRecord> training) {
         Map<String, List<Match>> matchesByTask = new LinkedHashMap<>();
         Map<String, Integer> kByTask = new LinkedHashMap<>();
+        Set<String> fitTasks = new HashSet<>();
         for (FeedbackRecord r : records) {
+            if (training.test(r)) {
+                fitTasks.add(r.task());
+            }
             Integer k = kByTask.putIfAbsent(r.task(), r.k());
             if (k != null && k != r.k()) {
                 throw new IllegalArgumentException("record " + r.id() + ": task " + r.task() + " has " + r.k()
@@ -54,13 +77,17 @@ public record EloScores(Map<String, double[]> ratings, Map<String, double[]> tar
             double[] c = new double[k];
             for (int i = 0; i < k; i++) {
                 c[i] = r[i] - mean; // R(t,i) − mean_j R(t,j)
-                sumSq += c[i] * c[i];
-                n++;
+            }
+            if (fitTasks.contains(e.getKey())) {
+                for (int i = 0; i < k; i++) {
+                    sumSq += c[i] * c[i];
+                    n++;
+                }
             }
             ratings.put(e.getKey(), r);
             centred.put(e.getKey(), c);
         }
-        double sigma = n == 0 ? 1 : Math.sqrt(sumSq / n); // σ over all centred ratings
+        double sigma = n == 0 ? 1 : Math.sqrt(sumSq / n); // σ over the training tasks' centred ratings
         double divisor = sigma > 0 ? sigma : 1;
         Map<String, double[]> targets = new LinkedHashMap<>();
         for (Map.Entry<String, double[]> e : centred.entrySet()) {

@@ -29,6 +29,17 @@ public final class Sampler {
 
     /** Samples a completion for each prompt (token arrays, BOS first). */
     public static Generation generate(LanguageModel lm, List<int[]> prompts, SamplingConfig config, Random rng) {
+        return generate(lm, prompts, config, rng, null);
+    }
+
+    /** Sees the next-token logits of every decoding step, {@code [B, V]} flattened (row r at r·V), before the draws. */
+    interface StepObserver {
+        void onStep(int step, float[] logits);
+    }
+
+    /** {@link #generate} with an observer of each step's logits (tests compare them with a full forward). */
+    static Generation generate(LanguageModel lm, List<int[]> prompts, SamplingConfig config, Random rng,
+            StepObserver observer) {
         int b = prompts.size();
         int promptLen = 0;
         for (int[] p : prompts) {
@@ -98,6 +109,9 @@ public final class Sampler {
                         cache = newCache;
                     }
                 }
+                if (observer != null) {
+                    observer.onStep(step, logits);
+                }
                 boolean allDone = true;
                 for (int r = 0; r < b; r++) {
                     int slot = r * cap + len;
@@ -105,6 +119,7 @@ public final class Sampler {
                         grid[slot] = pad;
                         continue;
                     }
+                    checkFinite(logits, r * v, v, "row " + r + " at decoding step " + step + " (position " + nextPos[r] + ")");
                     int token = pick(logits, r * v, v, config, rowRng[r]);
                     out.get(r).add(token);
                     grid[slot] = token;
@@ -168,6 +183,7 @@ public final class Sampler {
      * else softmax(logits / temperature) restricted to the top-k and then to the top-p nucleus.
      */
     public static int pick(float[] logits, int offset, int v, SamplingConfig c, Random rng) {
+        checkFinite(logits, offset, v, "the row at offset " + offset);
         if (c.isGreedy()) {
             int best = 0;
             for (int i = 1; i < v; i++) {
@@ -210,6 +226,33 @@ public final class Sampler {
             }
         }
         return last;
+    }
+
+    /**
+     * Fails on logits no distribution can be drawn from: a NaN or +∞ anywhere, or no finite value at all
+     * (−∞ alone is a token with probability 0). Without this check a diverged model would silently
+     * "sample" token 0 — every comparison with NaN is false.
+     */
+    static void checkFinite(float[] logits, int offset, int v, String where) {
+        int bad = 0;
+        int first = -1;
+        boolean anyFinite = false;
+        for (int i = 0; i < v; i++) {
+            float x = logits[offset + i];
+            if (Float.isNaN(x) || x == Float.POSITIVE_INFINITY) {
+                bad++;
+                first = first < 0 ? i : first;
+            }
+            anyFinite |= Float.isFinite(x);
+        }
+        if (bad > 0 || !anyFinite) {
+            String found = bad > 0
+                    ? bad + " of " + v + " logits are NaN or +inf (the first at token id " + first + ": " + logits[offset + first] + ")"
+                    : "all " + v + " logits are -inf";
+            throw new IllegalStateException("Sampler: the next-token logits of " + where + " are not a distribution: "
+                    + found + ". The model has probably diverged (NaN/inf weights, e.g. after a too-large learning rate):"
+                    + " load an earlier checkpoint or lower the learning rate.");
+        }
     }
 
     /** Zeroes every weight outside the smallest top set reaching mass {@code topP}; returns the kept mass. */

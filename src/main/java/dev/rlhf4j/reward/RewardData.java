@@ -52,18 +52,7 @@ public final class RewardData {
             throw new IllegalArgumentException("no rankings to train a reward model on");
         }
         checkTokenizer(records, rm.tokenizer());
-        Set<String> prompts = new TreeSet<>();
-        for (FeedbackRecord r : records) {
-            prompts.add(r.promptId());
-        }
-        if (prompts.size() < 2) {
-            throw new IllegalArgumentException("the feedback covers " + prompts.size()
-                    + " prompt(s); a split by prompt needs at least 2");
-        }
-        List<String> order = new ArrayList<>(prompts);
-        Collections.shuffle(order, Seeds.derive(seed, "reward-split"));
-        int nValid = Math.max(1, Math.min(order.size() - 1, (int) Math.round(validFraction * order.size())));
-        Set<String> valid = new LinkedHashSet<>(order.subList(0, nValid));
+        Set<String> valid = validPrompts(records, validFraction, seed);
         List<Example> train = new ArrayList<>();
         List<Example> validExamples = new ArrayList<>();
         int context = rm.backbone().config().contextLength();
@@ -85,6 +74,30 @@ public final class RewardData {
             (valid.contains(r.promptId()) ? validExamples : train).add(e);
         }
         return new Split(train, validExamples, valid);
+    }
+
+    /**
+     * The prompt ids {@link #split} holds out for validation: a seeded share {@code validFraction} of
+     * the distinct prompts, at least one and leaving at least one. Known before the split, so the Elo
+     * targets' σ can be measured on the training prompts only
+     * ({@link dev.rlhf4j.feedback.EloScores#of(List, dev.rlhf4j.feedback.EloRating, java.util.function.Predicate)}).
+     */
+    public static Set<String> validPrompts(List<FeedbackRecord> records, double validFraction, long seed) {
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("no rankings to train a reward model on");
+        }
+        Set<String> prompts = new TreeSet<>();
+        for (FeedbackRecord r : records) {
+            prompts.add(r.promptId());
+        }
+        if (prompts.size() < 2) {
+            throw new IllegalArgumentException("the feedback covers " + prompts.size()
+                    + " prompt(s); a split by prompt needs at least 2");
+        }
+        List<String> order = new ArrayList<>(prompts);
+        Collections.shuffle(order, Seeds.derive(seed, "reward-split"));
+        int nValid = Math.max(1, Math.min(order.size() - 1, (int) Math.round(validFraction * order.size())));
+        return new LinkedHashSet<>(order.subList(0, nValid));
     }
 
     /** Fails when the feedback's words are foreign to {@code tokenizer} (it was made with another one). */

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 
@@ -49,7 +50,8 @@ public final class RewardRun {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + out, e);
         }
-        EloScores scores = EloScores.of(records, EloRating.defaults());
+        Set<String> validPrompts = RewardData.validPrompts(records, config.validFraction(), config.seed());
+        EloScores scores = EloScores.of(records, EloRating.defaults(), r -> !validPrompts.contains(r.promptId())); // σ from training prompts only
         RewardTrainer.Result result;
         try (RewardModel rm = RewardModel.fromPretrained(Checkpoint.load(backbone, device), config.seed());
                 MetricsLog log = MetricsLog.toCsv(out.resolve("metrics.csv"))) {

@@ -174,11 +174,39 @@ class BradleyTerryTest {
         Intervals iv = BT.bootstrap(m, 100, new Random(5));
         assertEquals(100, iv.rounds());
         assertTrue(iv.regularized() > 0 && iv.regularized() < 100, "regularized " + iv.regularized());
-        for (String p : List.of("A", "B", "C")) {
-            assertEquals(BT.fit(m).rating(p), iv.of(p).point(), 0);
-            assertTrue(iv.of(p).contains(iv.of(p).point()), iv.of(p).toString());
-        }
+        assertEquals(1167.3696673471075, iv.of("A").point(), 1e-7); // the chain's closed form (chainHasAClosedForm)
+        assertEquals(976.5211654592425, iv.of("B").point(), 1e-7);
+        assertEquals(856.10916719365, iv.of("C").point(), 1e-7);
         assertEquals(List.of("A", "B", "C"), List.copyOf(iv.players().keySet()));
+    }
+
+    /**
+     * The bootstrap replayed by hand on two players: A beats B in 30 of 40 matches. Each of 60 rounds
+     * draws 40 matches with replacement from the same generator; with w wins of A in the resample the
+     * MLE is θ_A − θ_B = ln(w/(40 − w)), i.e. R_A = 1000 + (400/ln 10)·ln(w/(40 − w))/2 and R_B = 2000 − R_A
+     * (mean 1000); the interval is the type-7 2.5%–97.5% percentiles of those, the point ln 3 apart.
+     */
+    @Test
+    void bootstrapOfTwoPlayersIsTheClosedFormPerResample() {
+        List<Match> m = concat(List.of(repeat("A", "B", 1, 30), repeat("A", "B", 0, 10)));
+        int rounds = 60;
+        Random rng = new Random(4);
+        double[] a = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            int w = 0;
+            for (int i = 0; i < m.size(); i++) {
+                w += (int) m.get(rng.nextInt(m.size())).scoreA();
+            }
+            a[round] = 1000 + 400 / Math.log(10) * Math.log(w / (40.0 - w)) / 2;
+        }
+        Arrays.sort(a);
+        Intervals iv = BT.bootstrap(m, rounds, new Random(4));
+        assertEquals(0, iv.regularized());
+        assertEquals(1000 + 200 * Math.log10(3), iv.of("A").point(), 1e-7);
+        assertEquals(EloRatingTest.typeSeven(a, 0.025), iv.of("A").lower(), 1e-7);
+        assertEquals(EloRatingTest.typeSeven(a, 0.5), iv.of("A").median(), 1e-7);
+        assertEquals(EloRatingTest.typeSeven(a, 0.975), iv.of("A").upper(), 1e-7);
+        assertEquals(2000 - EloRatingTest.typeSeven(a, 0.975), iv.of("B").lower(), 1e-7);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -83,9 +84,9 @@ class EloRatingTest {
         }
     }
 
-    /** A clear winner's file-order rating lies in its bootstrap interval, above everybody else's. */
+    /** A clear winner's bootstrap interval lies above everybody else's. */
     @Test
-    void bootstrapIntervalsContainAClearWinner() {
+    void bootstrapIntervalsSeparateAClearWinner() {
         List<Match> matches = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             matches.add(new Match("best", "mid", 1));
@@ -93,13 +94,71 @@ class EloRatingTest {
             matches.add(new Match("worst", "best", 0));
         }
         Intervals iv = ELO.bootstrap(matches, 200, new Random(1));
-        Intervals.Interval best = iv.of("best");
-        assertEquals(ELO.rate(matches).rating("best"), best.point(), 0);
-        assertTrue(best.contains(best.point()), best.toString());
-        assertTrue(best.lower() > iv.of("mid").upper(), iv.toString());
-        assertEquals(200, best.samples());
+        assertTrue(iv.of("best").lower() > iv.of("mid").upper(), iv.toString());
+        assertTrue(iv.of("mid").median() > iv.of("worst").median(), iv.toString());
+        assertEquals(200, iv.of("best").samples());
         assertEquals(0, iv.regularized());
         assertEquals(List.of("best", "mid", "worst"), List.copyOf(iv.players().keySet()));
+    }
+
+    /**
+     * Arena's bootstrap replayed by hand on two players (A wins 9 of 13): each of 40 rounds draws 13
+     * matches with replacement from the same generator, plays them online (E_A = 1/(1 + 10^((R_B −
+     * R_A)/400)), R_A += 32·(S_A − E_A), R_B −= the same), and the interval is the 2.5%–97.5% type-7
+     * percentiles of those finals; the point is the list-order rating.
+     */
+    @Test
+    void bootstrapIsTheResampleReplayedByHand() {
+        List<Match> matches = new ArrayList<>();
+        for (int i = 0; i < 13; i++) {
+            matches.add(new Match("A", "B", i % 3 == 2 && i < 12 ? 0 : 1));
+        }
+        int rounds = 40;
+        Random rng = new Random(9);
+        double[] a = new double[rounds];
+        double[] b = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            double[] r = handOnline(matches, new int[matches.size()], rng);
+            a[round] = r[0];
+            b[round] = r[1];
+        }
+        int[] inOrder = new int[matches.size()];
+        for (int i = 0; i < inOrder.length; i++) {
+            inOrder[i] = i;
+        }
+        double[] point = handOnline(matches, inOrder, null);
+        Intervals iv = ELO.bootstrap(matches, rounds, new Random(9));
+        assertEquals(point[0], iv.of("A").point(), 1e-9);
+        assertEquals(point[1], iv.of("B").point(), 1e-9);
+        Arrays.sort(a);
+        Arrays.sort(b);
+        assertEquals(typeSeven(a, 0.025), iv.of("A").lower(), 1e-9);
+        assertEquals(typeSeven(a, 0.5), iv.of("A").median(), 1e-9);
+        assertEquals(typeSeven(a, 0.975), iv.of("A").upper(), 1e-9);
+        assertEquals(typeSeven(b, 0.025), iv.of("B").lower(), 1e-9);
+        assertEquals(typeSeven(b, 0.975), iv.of("B").upper(), 1e-9);
+        assertTrue(iv.of("A").width() > 10, iv.toString());
+    }
+
+    /** Online Elo of A and B (K 32, scale 400, base 10) over {@code matches} in the order {@code idx}, or drawn from {@code rng}. */
+    static double[] handOnline(List<Match> matches, int[] idx, Random rng) {
+        double ra = 1000;
+        double rb = 1000;
+        for (int i = 0; i < idx.length; i++) {
+            Match m = matches.get(rng == null ? idx[i] : rng.nextInt(matches.size()));
+            double ea = 1 / (1 + Math.pow(10, (rb - ra) / 400));
+            double delta = 32 * (m.scoreA() - ea);
+            ra += delta;
+            rb -= delta;
+        }
+        return new double[] {ra, rb};
+    }
+
+    /** Hyndman–Fan type 7: h = (n − 1)·q, x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]). */
+    static double typeSeven(double[] sorted, double q) {
+        double h = (sorted.length - 1) * q;
+        int lo = (int) h;
+        return lo + 1 < sorted.length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lab runs both arms from the same start and lines up their numbers; β = 0 really removes the penalty. */
+/** The lab runs both arms from the same start and lines up their numbers; β = 0 removes a penalty that is not 0. */
 class HackingLabTest {
 
     @Test
@@ -35,11 +35,25 @@ class HackingLabTest {
                 prompts.stream().filter(p -> !p.heldOut()).toList(), prompts.stream().filter(Prompt::heldOut).toList(), arms,
                 out.resolve("lab"));
         assertEquals(2, result.size());
-        for (Map<String, Double> m : result.get(0).result().metrics()) {
+        List<Map<String, Double>> free = result.get(0).result().metrics();
+        List<Map<String, Double>> leashed = result.get(1).result().metrics();
+        // Iteration 1: both arms sample the same batch from the same start, where π = π_ref, so KL_t = 0
+        // and β cannot matter: the first update is the same, and so is iteration 2's batch.
+        for (int it = 0; it < 2; it++) {
+            assertEquals(free.get(it).get("env/reward_mean"), leashed.get(it).get("env/reward_mean"), 1e-9, "iteration " + (it + 1));
+            assertEquals(free.get(it).get("objective/kl"), leashed.get(it).get("objective/kl"), 1e-9, "iteration " + (it + 1));
+        }
+        assertEquals(0, free.get(0).get("objective/kl"), 1e-6, "π = π_ref at the start");
+        for (Map<String, Double> m : free) {
             assertEquals(0.0, m.get("objective/kl_coef"), "β stays 0");
             assertEquals(0.0, m.get("ppo/mean_non_score_reward"), "no KL penalty in the rewards");
         }
-        assertTrue(result.get(1).result().metrics().get(1).get("objective/kl_coef") > 0);
+        // Iteration 2: the policy has moved (KL ≠ 0); β = 0 still adds no penalty, the adaptive arm adds −β·KL.
+        double kl = free.get(1).get("objective/kl");
+        assertTrue(Math.abs(kl) > 1e-3, "the policy moved: KL " + kl);
+        double beta = leashed.get(1).get("objective/kl_coef");
+        assertTrue(beta > 0);
+        assertEquals(-beta * kl, leashed.get(1).get("ppo/mean_non_score_reward"), 1e-12, "penalty = −β·KL with this iteration's β");
         assertEquals(List.of("beta=0", "adaptive beta"), HackingLab.table(result).stringColumn("run").asList());
         assertEquals(4, HackingLab.chart(result).getSeriesMap().size());
         assertEquals(2, HackingLab.klChart(result).getSeriesMap().size());

@@ -14,8 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
 
-/** Two short rounds of the loop: the feedback grows with the policy's samples and every round is judged. */
+/** Two short rounds of the loop: the feedback grows with the policy's samples, each round starts from the last policy. */
 class RlhfLoopTest {
 
     @Test
@@ -34,11 +35,21 @@ class RlhfLoopTest {
         assertEquals("round-1", log.get(215).model());
         assertTrue(log.get(215).id().startsWith("round-1-f"), log.get(215).id());
         for (RlhfLoop.Round r : rounds) {
-            assertTrue(r.winRate() >= 0 && r.winRate() <= 1 && r.winLower() <= r.winRate() && r.winRate() <= r.winUpper(), r.toString());
             assertTrue(Files.exists(r.policy().resolve("model.safetensors")));
         }
         assertEquals(out.resolve("round-2/ppo/policy"), rounds.get(1).policy());
-        assertEquals(3, Files.readAllLines(out.resolve("rounds.csv")).size());
+        // Round 1 starts from the initial model, which is also the KL reference: its first KL is 0.
+        // Round 2 starts from round 1's policy but keeps the initial model as reference: its first
+        // KL is not 0 (it would be if the loop restarted from the initial model or re-anchored the
+        // reference on the current policy).
+        double[] kl1 = Table.read().csv(out.resolve("round-1/ppo/metrics.csv").toFile()).doubleColumn("objective/kl").asDoubleArray();
+        double[] kl2 = Table.read().csv(out.resolve("round-2/ppo/metrics.csv").toFile()).doubleColumn("objective/kl").asDoubleArray();
+        assertEquals(0, kl1[0], 1e-6, "round 1, iteration 1: policy = reference");
+        assertTrue(Math.abs(kl2[0]) > 1e-3, "round 2, iteration 1: KL of round 1's policy to the initial model, found " + kl2[0]);
+        Table csv = Table.read().csv(out.resolve("rounds.csv").toFile());
+        assertEquals(2, csv.rowCount());
+        assertEquals(rounds.get(1).winRate(), csv.doubleColumn("win_rate_vs_initial").get(1), 1e-9);
+        assertEquals(216, csv.intColumn("feedback").get(1));
         assertEquals(3, RlhfLoop.chart(rounds).getSeriesMap().size());
     }
 }

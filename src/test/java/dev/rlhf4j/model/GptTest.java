@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -53,14 +54,31 @@ class GptTest {
         assertTrue(diff > 1e-4, "position t+1 must see the changed token");
     }
 
-    /** Left padding inside a batch does not change a row's logits. */
+    /**
+     * Left padding inside a batch does not change a row's logits: at every step, the short prompt's
+     * row of the batch [long, short] has the logits (1e-5) of the short prompt sampled alone, with and
+     * without the KV cache, and so the same greedy tokens.
+     */
     @Test
     void paddingDoesNotChangeOutputs() {
         int[] shortSeq = {1, 7, 8};
         int[] longSeq = {1, 4, 5, 6, 7, 8, 9};
-        Generation alone = Sampler.generate(lm, List.of(shortSeq), SamplingConfig.greedy().withMaxNewTokens(8), new Random(1));
-        Generation batched = Sampler.generate(lm, List.of(longSeq, shortSeq), SamplingConfig.greedy().withMaxNewTokens(8), new Random(1));
-        assertArrayEquals(alone.completions().get(0), batched.completions().get(1));
+        for (boolean cache : new boolean[] {true, false}) {
+            SamplingConfig c = SamplingConfig.greedy().withMaxNewTokens(8).withKvCache(cache);
+            List<float[]> aloneLogits = new ArrayList<>();
+            List<float[]> batchedLogits = new ArrayList<>();
+            Generation alone = Sampler.generate(lm, List.of(shortSeq), c, new Random(1), (step, l) -> aloneLogits.add(l));
+            Generation batched = Sampler.generate(lm, List.of(longSeq, shortSeq), c, new Random(1),
+                    (step, l) -> batchedLogits.add(l));
+            assertArrayEquals(alone.completions().get(0), batched.completions().get(1));
+            int v = CONFIG.vocabSize();
+            int steps = alone.completions().get(0).length;
+            assertTrue(steps >= 2, "compared " + steps + " steps");
+            for (int step = 0; step < steps; step++) {
+                assertArrayEquals(aloneLogits.get(step), Arrays.copyOfRange(batchedLogits.get(step), v, 2 * v), 1e-5f,
+                        "cache " + cache + ", step " + step);
+            }
+        }
     }
 
     @Test
@@ -74,6 +92,11 @@ class GptTest {
         sameWithAndWithoutCache(SamplingConfig.defaults().withTemperature(0.8f).withTopK(10).withTopP(0.9f).withMaxNewTokens(20));
     }
 
+    /**
+     * Six left-padded prompts of lengths 1..6 sampled with and without the KV cache: the same tokens,
+     * and at every step every unfinished row's logits equal (1e-5) those of a full forward pass of
+     * that row's prompt and tokens so far, alone and unpadded — with the cache and without it.
+     */
     private void sameWithAndWithoutCache(SamplingConfig config) {
         List<int[]> prompts = new ArrayList<>();
         Random r = new Random(7);
@@ -85,11 +108,25 @@ class GptTest {
             }
             prompts.add(p);
         }
-        Generation cached = Sampler.generate(lm, prompts, config.withKvCache(true), new Random(11));
-        Generation uncached = Sampler.generate(lm, prompts, config.withKvCache(false), new Random(11));
+        List<float[]> cachedLogits = new ArrayList<>();
+        List<float[]> uncachedLogits = new ArrayList<>();
+        Generation cached = Sampler.generate(lm, prompts, config.withKvCache(true), new Random(11), (s, l) -> cachedLogits.add(l));
+        Generation uncached = Sampler.generate(lm, prompts, config.withKvCache(false), new Random(11),
+                (s, l) -> uncachedLogits.add(l));
+        int v = CONFIG.vocabSize();
         long total = 0;
         for (int i = 0; i < prompts.size(); i++) {
             assertArrayEquals(uncached.completions().get(i), cached.completions().get(i), "row " + i);
+            int[] seq = cached.sequence(i);
+            float[][] full = lm.logits(seq); // [T][V] of the row alone
+            int p = prompts.get(i).length;
+            for (int step = 0; step < cached.completions().get(i).length; step++) {
+                float[] expected = full[p - 1 + step]; // the logits that predict token p + step
+                assertArrayEquals(expected, Arrays.copyOfRange(cachedLogits.get(step), i * v, (i + 1) * v), 1e-5f,
+                        "KV cache, row " + i + ", step " + step);
+                assertArrayEquals(expected, Arrays.copyOfRange(uncachedLogits.get(step), i * v, (i + 1) * v), 1e-5f,
+                        "no cache, row " + i + ", step " + step);
+            }
             total += cached.completions().get(i).length;
         }
         assertTrue(total > prompts.size(), "generated something");

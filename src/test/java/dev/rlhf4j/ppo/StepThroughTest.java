@@ -11,6 +11,7 @@ import dev.rlhf4j.core.Home;
 import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.SamplingConfig;
+import dev.rlhf4j.model.SamplingReference;
 import dev.rlhf4j.reward.RewardModel;
 import dev.rlhf4j.world.Prompt;
 import dev.rlhf4j.world.ReviewWorld;
@@ -93,6 +94,35 @@ class StepThroughTest {
                 assertFalse(k.clipped());
             }
         }
+    }
+
+    /**
+     * The rollout's log π_old(token) is the log-probability of the distribution the sampler drew the
+     * token from (temperature, top-k and top-p applied by hand to a full forward of the row alone, with
+     * the weights that sampled), at the token's own position: an off-by-one between the sampled token
+     * and the scored position, or a slice starting one column late, fails here (1e-5). The reference
+     * starts from the same weights, so its log-probs are the same numbers.
+     */
+    @Test
+    void rolloutLogprobsAreTheSamplingDistributions() {
+        SamplingConfig sampling = config.sampling();
+        int checked = 0;
+        for (int row = 0; row < rollout.size(); row++) {
+            int[] seq = rollout.sequence(row);
+            int q = rollout.queries().get(row).length;
+            float[][] logits = before.lm().logits(seq); // [T][V], the row alone, unpadded
+            int[] resp = rollout.responses().get(row);
+            assertEquals(resp.length, rollout.logprobs()[row].length);
+            for (int t = 0; t < resp.length; t++) {
+                double[] dist = SamplingReference.distribution(logits[q - 1 + t], sampling); // predicts seq[q + t]
+                assertTrue(dist[resp[t]] > 0, "row " + row + ", token " + t + " was drawn from outside the kept set");
+                double expected = Math.log(dist[resp[t]]);
+                assertEquals(expected, rollout.logprobs()[row][t], 1e-5, "row " + row + ", token " + t);
+                assertEquals(expected, rollout.refLogprobs()[row][t], 1e-5, "row " + row + ", token " + t);
+                checked++;
+            }
+        }
+        assertTrue(checked >= rollout.size(), "checked " + checked + " tokens");
     }
 
     @Test
