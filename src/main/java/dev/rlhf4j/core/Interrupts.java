@@ -8,8 +8,11 @@ package dev.rlhf4j.core;
  * through the loop's try-with-resources blocks, which close the native memory the call opened.
  *
  * <p>The check clears the thread's interrupt flag as it throws (as {@link InterruptedException}
- * does): the clean-up on the way out (closing models, writing a log) may use interruptible file
- * channels, which an interrupt flag would close under it ({@code ClosedByInterruptException}).
+ * does): the clean-up on the way out must not meet the flag in an interruptible wait or an NIO
+ * {@code FileChannel}, which it would close ({@code ClosedByInterruptException}). Files are written
+ * through streams ({@link AtomicFiles}, {@code Files.write}), which an interrupt does not abort, so
+ * an interrupt that lands during a checkpoint's save leaves a whole checkpoint, and the loop stops
+ * at its next check.
  */
 public final class Interrupts {
 

@@ -2,13 +2,12 @@ package dev.rlhf4j.core;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -110,9 +109,8 @@ public final class MetricsLog implements Closeable {
                 Path parent = file.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
                 boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-                // a plain stream, not an NIO channel, which an interrupt (the stop button) would close
-                out = new BufferedWriter(new OutputStreamWriter(new FileOutputStream(file.toFile(), true),
-                        StandardCharsets.UTF_8));
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 if (fresh) {
                     out.write(String.join(",", columns));
                     out.newLine();

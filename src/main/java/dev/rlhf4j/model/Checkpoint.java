@@ -16,11 +16,7 @@ import dev.rlhf4j.core.AtomicFiles;
 import dev.rlhf4j.text.Tokenizer;
 import dev.rlhf4j.text.Tokenizers;
 import java.io.ByteArrayOutputStream;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,7 +97,7 @@ public final class Checkpoint {
         config.addProperty("version", 1);
         config.add("model", GSON.toJsonTree(lm.config()));
         config.add("info", GSON.toJsonTree(info == null ? Map.of() : info));
-        writeBytes(tmp.resolve(CONFIG), (GSON.toJson(config) + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.writeString(tmp.resolve(CONFIG), GSON.toJson(config) + "\n");
         lm.tokenizer().save(tmp);
         NDList arrays = new NDList();
         for (Map.Entry<String, Parameter> e : lm.parameters().entrySet()) {
@@ -111,7 +107,7 @@ public final class Checkpoint {
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         arrays.encode(bytes, NDList.Encoding.SAFETENSORS);
-        writeBytes(tmp.resolve(WEIGHTS), bytes.toByteArray());
+        Files.write(tmp.resolve(WEIGHTS), bytes.toByteArray());
         List<String> names = new ArrayList<>(List.of(CONFIG, TOKENIZER, WEIGHTS));
         if (!heads.isEmpty()) {
             NDList extra = new NDList();
@@ -122,7 +118,7 @@ public final class Checkpoint {
             }
             ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
             extra.encode(headBytes, NDList.Encoding.SAFETENSORS);
-            writeBytes(tmp.resolve(HEADS), headBytes.toByteArray());
+            Files.write(tmp.resolve(HEADS), headBytes.toByteArray());
             names.add(HEADS);
         }
         JsonObject manifest = new JsonObject();
@@ -135,7 +131,7 @@ public final class Checkpoint {
             files.add(name, f);
         }
         manifest.add("files", files);
-        writeBytes(tmp.resolve(MANIFEST), (GSON.toJson(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.writeString(tmp.resolve(MANIFEST), GSON.toJson(manifest) + "\n");
     }
 
     /**
@@ -335,24 +331,10 @@ public final class Checkpoint {
         }
     }
 
-    /**
-     * Writes {@code bytes} to {@code file} through a plain file stream, not an NIO channel: an
-     * interrupt (the notebook's stop button) during a save would close a channel under the write
-     * ({@code ClosedByInterruptException}); this way the save completes and the run stops at its next
-     * step.
-     */
-    private static void writeBytes(Path file, byte[] bytes) throws IOException {
-        try (OutputStream out = new FileOutputStream(file.toFile())) {
-            out.write(bytes);
-        }
-    }
-
     static String sha256(Path file) throws IOException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new FileInputStream(file.toFile())) { // not an interruptible channel, see writeBytes
-                return HexFormat.of().formatHex(md.digest(in.readAllBytes()));
-            }
+            return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -172,7 +172,7 @@ class InterruptionTest {
     void writesCompleteUnderAnInterrupt(@TempDir Path out) throws Exception {
         try (LanguageModel lm = Checkpoint.load(TINY, Device.cpu()); MetricsLog log = MetricsLog.toCsv(out.resolve("m.csv"))) {
             Thread.currentThread().interrupt();
-            Checkpoint.save(lm, out.resolve("ckpt"), Map.of("iteration", 1));
+            Checkpoint.save(lm, out.resolve("ckpt"), Map.of("iteration", 1)); // Files.write: streams are not interruptible
             log.log(Map.of("loss", 1.5));
             AtomicFiles.writeString(out.resolve("note.txt"), "whole");
             assertTrue(Thread.interrupted(), "the flag is left for the loop's next check");
