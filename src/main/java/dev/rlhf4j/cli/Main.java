@@ -39,19 +39,30 @@ public final class Main implements Runnable {
 
     /** How long Ctrl-C waits for the running step to finish before the JVM ends anyway. */
     static final long CTRL_C_WAIT_MILLIS = 30_000;
+    /** How long Ctrl-C waits for a command that is not in the library's loops (e.g. one reading the keyboard). */
+    static final long CTRL_C_GRACE_MILLIS = 1_000;
 
     /**
      * Runs the command line and exits with its status. Ctrl-C (SIGINT, or SIGTERM) runs a shutdown
-     * hook that interrupts this thread and waits for it (at most {@link #CTRL_C_WAIT_MILLIS}): the
-     * library loops finish the step they are in, stop with an {@code InterruptedRunException} whose
-     * message is printed, and close their models, so checkpoints and logs stay whole.
+     * hook that interrupts this thread and waits for it: the library loops finish the step they are
+     * in, stop with an {@code InterruptedRunException} whose message is printed, and close their
+     * models, so checkpoints and logs stay whole. The hook waits at most {@link #CTRL_C_WAIT_MILLIS}
+     * while the thread is in the library's code, else {@link #CTRL_C_GRACE_MILLIS} (a command
+     * blocked on the keyboard, which an interrupt does not wake, ends as it did before).
      */
     public static void main(String[] args) {
         Thread work = Thread.currentThread();
         Thread hook = new Thread(() -> {
             work.interrupt();
+            long started = System.currentTimeMillis();
             try {
-                work.join(CTRL_C_WAIT_MILLIS);
+                while (work.isAlive()) {
+                    long waited = System.currentTimeMillis() - started;
+                    if (waited >= CTRL_C_WAIT_MILLIS || (waited >= CTRL_C_GRACE_MILLIS && !inLibrary(work))) {
+                        break;
+                    }
+                    work.join(20);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -64,6 +75,17 @@ public final class Main implements Runnable {
             return; // Ctrl-C: the JVM is shutting down and System.exit would block; returning lets the hook end
         }
         System.exit(status);
+    }
+
+    /** Whether {@code t} runs the library's code (training, sampling), not only the command line's or the raters'. */
+    static boolean inLibrary(Thread t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            String c = frame.getClassName();
+            if (c.startsWith("dev.rlhf4j.") && !c.startsWith("dev.rlhf4j.cli.") && !c.startsWith("dev.rlhf4j.feedback.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs the command line and returns its exit status (0 = success, 2 = bad input). */
