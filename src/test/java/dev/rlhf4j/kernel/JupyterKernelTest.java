@@ -82,7 +82,7 @@ class JupyterKernelTest {
      * The kernel tests on Java 25 (issue 19: learners have 21 or 25): the community suite, the
      * client tests and the interrupt tests, on a kernelspec installed with
      * {@code --java} pointing at Java 25 ({@code JAVA25_HOME}, else Temurin 25's usual folder), and
-     * no "restricted method" warning on the kernel's console. Without a Java 25 the test is skipped
+     * no JVM warning on the kernel's console. Without a Java 25 the test is skipped
      * with a message, also under {@code CI=true} (not every machine has one).
      */
     @Test
@@ -96,7 +96,9 @@ class JupyterKernelTest {
         Map<String, String> env = Map.of("RLHF4J_KERNEL_NAME", name, "RLHF4J_QUICK", "1");
         String out = runPython(env, "-m", "unittest", "-v", "test_kernel_suite", "test_kernel_client", "test_kernel_interrupt");
         assertTrue(out.contains("(Java 25, PPO)"), "the interrupt tests ran on Java 25:\n" + out);
-        assertTrue(!out.contains("restricted method"), "a JVM warning reached the console:\n" + out);
+        // the JVM's own warnings ("WARNING: A restricted method ...", "WARNING: A terminally deprecated method in
+        // sun.misc.Unsafe ...") on the kernel's console, which the Python output includes
+        assertTrue(!out.contains("WARNING: A "), "a JVM warning reached the console:\n" + out);
     }
 
     static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
