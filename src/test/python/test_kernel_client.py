@@ -149,6 +149,9 @@ class KernelClientTest(unittest.TestCase):
         self.assertEqual(after.result(), "still here")
 
     def test_interrupted_busy_loop_stops(self):
+        java = int(self.run_cell("Runtime.version().feature()").result())
+        if java >= 20:
+            self.skipTest(f"Java {java} cannot stop a thread (test_kernel_interrupt covers what the kernel says instead)")
         msg_id = self.kernel.start("long spins = 0;\nwhile (true) { spins++; }")
         self.kernel.wait_until_busy(msg_id)
         time.sleep(0.5)

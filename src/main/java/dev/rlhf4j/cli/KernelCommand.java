@@ -79,12 +79,16 @@ public final class KernelCommand implements Runnable {
         @Option(names = "--jvm-option", paramLabel = "OPTION", description = "an extra JVM option for the kernel (repeatable)")
         List<String> extraJvmOptions = new ArrayList<>();
 
+        @Option(names = "--java", paramLabel = "PATH", description = "the java the kernel runs on, a JDK's bin/java"
+                + " (default: the java running this command)")
+        Path javaPath;
+
         public Install() {}
 
         @Override
         public Integer call() {
-            KernelSpec defaults = KernelSpec.defaults();
-            List<String> options = new ArrayList<>(KernelSpec.jvmOptions(heap));
+            KernelSpec defaults = javaPath == null ? KernelSpec.defaults() : KernelSpec.defaults().withJava(javaPath);
+            List<String> options = new ArrayList<>(KernelSpec.jvmOptions(heap, KernelSpec.javaVersion(defaults.java())));
             defaults.jvmOptions().stream().filter(o -> o.startsWith("-Drlhf4j.home=")).forEach(options::add);
             options.addAll(extraJvmOptions);
             KernelSpec spec = defaults.withName(name).withDisplayName(displayName).withJvmOptions(options);

@@ -30,13 +30,14 @@ public final class AtomicFiles {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
             try {
-                try (var ch = java.nio.channels.FileChannel.open(tmp,
-                                java.nio.file.StandardOpenOption.WRITE);
-                        OutputStream out = new java.io.BufferedOutputStream(
-                                java.nio.channels.Channels.newOutputStream(ch))) {
+                // A plain file stream, not an NIO channel: an interrupt (the stop button) must not close
+                // the file under the write (ClosedByInterruptException); the interrupted run stops at
+                // its next step instead, with this file whole.
+                try (var file = new java.io.FileOutputStream(tmp.toFile());
+                        OutputStream out = new java.io.BufferedOutputStream(file)) {
                     writer.write(out);
                     out.flush();
-                    ch.force(true);
+                    file.getFD().sync();
                 }
                 readableByAll(tmp);
                 move(tmp, target);

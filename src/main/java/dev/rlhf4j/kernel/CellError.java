@@ -103,8 +103,18 @@ public final class CellError extends RuntimeException {
 
     /** A cell stopped by the notebook's interrupt button. */
     static CellError interrupted() {
-        return new CellError("Interrupted", "the cell was interrupted",
-                List.of(RED + "Interrupted" + RESET + ": the cell was stopped; variables keep the values they had."));
+        return interrupted(null);
+    }
+
+    /**
+     * A cell stopped by the notebook's interrupt button; {@code detail} is the library's account of
+     * where it stopped ("interrupted after iteration 3 of 10; the checkpoint ..."), or null.
+     */
+    static CellError interrupted(String detail) {
+        String where = detail == null ? "" : " (" + detail + ")";
+        return new CellError("Interrupted", "the cell was interrupted" + where,
+                List.of(RED + "Interrupted" + RESET + ": the cell was stopped" + where
+                        + "; variables keep the values they had."));
     }
 
     /** A call to something declared with references that do not exist yet. */

@@ -117,7 +117,8 @@ final class JavaShell implements AutoCloseable {
                 throw compileError(cell, offset, snippet);
             }
             if (e.exception() != null) {
-                throw control.wasInterrupted() ? CellError.interrupted() : runtimeError(e.exception(), count);
+                throw control.wasInterrupted() ? CellError.interrupted(stopMessage(e.exception()))
+                        : runtimeError(e.exception(), count);
             }
             warnIfUnresolved(e);
             value = isValue(snippet) && e.value() != null ? control.takeValue(e.value()) : null;
@@ -126,6 +127,16 @@ final class JavaShell implements AutoCloseable {
             }
         }
         return value;
+    }
+
+    /**
+     * The library's own account of an interruption ("interrupted after iteration 3 of 10; the
+     * checkpoint of ..."), or null when the cell stopped some other way.
+     */
+    private static String stopMessage(jdk.jshell.JShellException e) {
+        return e instanceof jdk.jshell.EvalException ee
+                && dev.rlhf4j.core.InterruptedRunException.class.getName().equals(ee.getExceptionClassName())
+                ? ee.getMessage() : null;
     }
 
     /** Where the code after {@code offset} starts: JShell counts a snippet's lines from there. */

@@ -6,6 +6,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import java.util.stream.Stream;
  *
  * @param name the kernel's folder name and Jupyter's kernel name ({@code rlhf4j})
  * @param displayName what the notebook's kernel menu shows
- * @param java the {@code java} executable
+ * @param java the {@code java} executable, an absolute path: the JDK the spec was installed with
+ *     (the one running {@code rlhf4j kernel install}, or its {@code --java})
  * @param classpath absolute classpath entries (the jar and {@code lib/*}, or classes and jars)
  * @param jvmOptions JVM options before the main class
  * @param env environment variables Jupyter sets for the kernel
@@ -60,13 +62,89 @@ public record KernelSpec(String name, String displayName, Path java, List<String
         env = Map.copyOf(env);
     }
 
-    /** JVM options for a heap of {@code heap} (e.g. {@code 700m}), see the class comment. */
+    /** JVM options for a heap of {@code heap} (e.g. {@code 700m}) on this JVM's Java version, see the class comment. */
     public static List<String> jvmOptions(String heap) {
+        return jvmOptions(heap, Runtime.version().feature());
+    }
+
+    /**
+     * JVM options for a heap of {@code heap} (e.g. {@code 700m}) on Java {@code javaVersion}: the
+     * memory settings of the class comment, then {@link #versionOptions(int)}.
+     */
+    public static List<String> jvmOptions(String heap, int javaVersion) {
         if (heap == null || !HEAP.matcher(heap).matches()) {
             throw new IllegalArgumentException("heap: expected a size such as 700m or 2g, found '" + heap + "'");
         }
-        return List.of("-Xms64m", "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=256m",
-                "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8");
+        List<String> options = new ArrayList<>(List.of("-Xms64m", "-Xmx" + heap, "-XX:+UseSerialGC",
+                "-XX:MaxMetaspaceSize=256m", "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8"));
+        options.addAll(versionOptions(javaVersion));
+        return List.copyOf(options);
+    }
+
+    /**
+     * The options a Java version needs so that no warning reaches a learner:
+     * <ul>
+     *   <li>{@code --enable-native-access=ALL-UNNAMED} (the flag exists since Java 17; from Java 24
+     *       on, loading PyTorch's native library through JNA prints four "restricted method"
+     *       warnings without it, JEP 472);
+     *   <li>{@code --sun-misc-unsafe-memory-access=allow} from Java 23 (where the flag appears; from
+     *       Java 24 on, classgraph, which Tablesaw uses, calls {@code sun.misc.Unsafe::invokeCleaner}
+     *       and the JVM warns, JEP 498).
+     * </ul>
+     * Throws for Java 16 and older, which cannot run the library.
+     */
+    public static List<String> versionOptions(int javaVersion) {
+        if (javaVersion < 17) {
+            throw new IllegalArgumentException("rlhf4j needs Java 17 or newer; this java is Java " + javaVersion);
+        }
+        return javaVersion >= 23
+                ? List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow")
+                : List.of("--enable-native-access=ALL-UNNAMED");
+    }
+
+    /**
+     * The feature version (17, 21, 25, ...) of the {@code java} executable {@code exe}: the
+     * {@code JAVA_VERSION} of its JDK's {@code release} file, else what {@code java -version} prints.
+     */
+    public static int javaVersion(Path exe) {
+        if (!Files.isRegularFile(exe) || !Files.isExecutable(exe)) {
+            throw new IllegalArgumentException("java: " + exe + " is not an executable file (expected a JDK's bin/java)");
+        }
+        Path release = exe.toAbsolutePath().getParent().resolveSibling("release");
+        try {
+            if (Files.isRegularFile(release)) {
+                for (String line : Files.readAllLines(release)) {
+                    if (line.startsWith("JAVA_VERSION=")) {
+                        return featureOf(line.substring("JAVA_VERSION=".length()).replace("\"", ""), release);
+                    }
+                }
+            }
+            Process p = new ProcessBuilder(exe.toString(), "-version").redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            var m = Pattern.compile("version \"([^\"]+)\"").matcher(text);
+            if (!m.find()) {
+                throw new IllegalArgumentException("java: " + exe + " -version printed no version: " + text.strip());
+            }
+            return featureOf(m.group(1), exe);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not tell the version of " + exe + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking " + exe + " for its version", e);
+        }
+    }
+
+    /** 17 of "17.0.15", 25 of "25", 8 of "1.8.0_402". */
+    private static int featureOf(String version, Path source) {
+        String[] parts = version.trim().split("[.+_-]");
+        try {
+            int first = Integer.parseInt(parts[0]);
+            return first == 1 && parts.length > 1 ? Integer.parseInt(parts[1]) : first;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("java version: expected a number such as 17.0.15, found '" + version
+                    + "' in " + source);
+        }
     }
 
     /**
@@ -81,6 +159,18 @@ public record KernelSpec(String name, String displayName, Path java, List<String
             options.add("-Drlhf4j.home=" + home);
         }
         return new KernelSpec(DEFAULT_NAME, DEFAULT_DISPLAY_NAME, currentJava(), installationClasspath(), options, Map.of());
+    }
+
+    /**
+     * The same kernel on another JDK: {@code java} (a JDK's {@code bin/java}), with the JVM options
+     * of its Java version ({@link #versionOptions(int)}) in place of those of this one.
+     */
+    public KernelSpec withJava(Path java) {
+        Path exe = java.toAbsolutePath().normalize();
+        List<String> options = new ArrayList<>(jvmOptions.stream()
+                .filter(o -> !o.startsWith("--enable-native-access") && !o.startsWith("--sun-misc-unsafe-memory-access")).toList());
+        options.addAll(versionOptions(javaVersion(exe)));
+        return new KernelSpec(name, displayName, exe, classpath, options, env);
     }
 
     public KernelSpec withName(String name) {

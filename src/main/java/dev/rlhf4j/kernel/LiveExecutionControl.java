@@ -1,5 +1,6 @@
 package dev.rlhf4j.kernel;
 
+import dev.rlhf4j.core.InterruptedRunException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.HashMap;
@@ -23,9 +24,13 @@ import jdk.jshell.spi.ExecutionEnv;
  * <ul>
  *   <li><b>Live values:</b> each snippet runs on one "cell" thread; its return value is kept under
  *       a key, and JShell is handed the key. {@link #takeValue(String)} gives the object back.
- *   <li><b>Interrupt:</b> {@link #interrupt()} interrupts the cell thread (stops {@code sleep},
- *       {@code wait}, blocking I/O); if the cell is still busy after a grace period (a loop that
- *       never checks), the thread is stopped, which Java 17–19 allow.
+ *   <li><b>Interrupt:</b> {@link #interrupt()} interrupts the cell thread. That stops
+ *       {@code sleep}, {@code wait}, blocking I/O and every long loop of the library, which checks
+ *       the flag between its steps ({@code core.Interrupts}). A cell still busy after a grace period
+ *       is a loop of the user's that never checks: Java 17–19 stop its thread
+ *       ({@code Thread.stop}); Java 20 and later cannot, so the cell's output says that it did not
+ *       stop, how to make such a loop stoppable, and that restarting the kernel ends it. A cell
+ *       inside the library's code is given longer to reach its next check before that.
  *   <li><b>Redefinition:</b> JShell recompiles earlier snippets when a later one (a wildcard
  *       import, a replaced method) may change them. The stock in-process engine cannot redefine
  *       classes, so JShell replaces them with fresh classes and every variable among them silently
@@ -38,6 +43,14 @@ final class LiveExecutionControl extends DirectExecutionControl {
 
     /** How long an interrupted cell may keep running before its thread is stopped. */
     static final long STOP_GRACE_MILLIS = 1500;
+    /**
+     * How long an interrupted cell that is inside the library's code (which checks for interrupts
+     * between its steps) may keep running before it is treated as a loop that never checks: a step
+     * stopped by force could leave a model half-updated or its native memory unreleased.
+     */
+    static final long LIBRARY_GRACE_MILLIS = 30_000;
+    /** {@code Thread.stop} works up to Java 19; from Java 20 on it throws UnsupportedOperationException. */
+    static final boolean CAN_STOP_THREADS = Runtime.version().feature() < 20;
 
     private final Map<String, Object> values = new HashMap<>();
     private final Map<String, byte[]> loaded = new ConcurrentHashMap<>();
@@ -105,17 +118,46 @@ final class LiveExecutionControl extends DirectExecutionControl {
 
     @SuppressWarnings({"deprecation", "removal"})
     private void stopIfStillRunning(Thread t) {
-        long deadline = System.currentTimeMillis() + STOP_GRACE_MILLIS;
-        while (cellThread == t && System.currentTimeMillis() < deadline) {
+        long started = System.currentTimeMillis();
+        while (cellThread == t && System.currentTimeMillis() < started + STOP_GRACE_MILLIS) {
             sleepQuietly(20);
         }
-        if (cellThread == t && interrupted) {
+        while (cellThread == t && inLibrary(t) && System.currentTimeMillis() < started + LIBRARY_GRACE_MILLIS) {
+            sleepQuietly(20); // the library's loop finishes its step and stops at its next check
+        }
+        if (cellThread != t || !interrupted) {
+            return;
+        }
+        if (CAN_STOP_THREADS) {
             try {
                 t.stop(); // the cell ignores interrupts (a busy loop); Java 17-19 can still stop it
+                return;
             } catch (UnsupportedOperationException e) {
-                System.err.println("rlhf4j: this Java version cannot stop a busy cell; restart the kernel.");
+                // a JVM that refuses: say so below
             }
         }
+        System.err.println(notStoppedMessage(Runtime.version().feature()));
+        System.err.flush();
+    }
+
+    /** What a cell that ignores interrupts prints when this Java cannot stop its thread. */
+    static String notStoppedMessage(int javaVersion) {
+        return "rlhf4j: the cell did not stop. Its code never checks for interrupts (a loop such as"
+                + " while (true) { ... }), and Java " + javaVersion + " cannot stop a thread by force (Java 17 to 19"
+                + " could). Restart the kernel to end it (Kernel > Restart Kernel; the notebook's variables are"
+                + " lost). To make a loop of your own stoppable, end it when Thread.interrupted() is true; the"
+                + " library's training and sampling loops already do.";
+    }
+
+    /** Whether {@code t} is running the library's code (not the kernel's, nor only the user's). */
+    static boolean inLibrary(Thread t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            String c = frame.getClassName();
+            if (c.startsWith("dev.rlhf4j.") && !c.startsWith("dev.rlhf4j.kernel.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -160,6 +202,10 @@ final class LiveExecutionControl extends DirectExecutionControl {
         Future<Object> run = cellExecutor.submit(() -> {
             Thread.interrupted(); // a flag left by an earlier interrupt must not hit this snippet
             cellThread = Thread.currentThread();
+            if (interrupted) { // the interrupt came between two statements (while JShell compiled this one)
+                cellThread = null;
+                throw new InvocationTargetException(new InterruptedRunException("interrupted before the cell's next statement"));
+            }
             try {
                 return doitMethod.invoke(null);
             } finally {

@@ -1,5 +1,6 @@
 package dev.rlhf4j.loop;
 
+import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.ppo.PpoConfig;
 import dev.rlhf4j.ppo.PpoRun;
 import dev.rlhf4j.world.Prompt;
@@ -33,6 +34,7 @@ public final class HackingLab {
             Map<String, PpoConfig> configs, Path out) {
         List<Arm> arms = new ArrayList<>();
         for (Map.Entry<String, PpoConfig> e : configs.entrySet()) {
+            Interrupts.check("after arm " + arms.size() + " of " + configs.size() + " of the hacking lab");
             Path dir = out.resolve(e.getKey().replaceAll("[^A-Za-z0-9.=-]", "_"));
             arms.add(new Arm(e.getKey(), PpoRun.run(initial, rewardModel, train, heldOut, e.getValue(), 0, dir, null)));
         }

@@ -3,6 +3,7 @@ package dev.rlhf4j.loop;
 import ai.djl.Device;
 import dev.rlhf4j.core.AtomicFiles;
 import dev.rlhf4j.core.Devices;
+import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.feedback.FeedbackLog;
 import dev.rlhf4j.feedback.FeedbackRecord;
@@ -91,6 +92,8 @@ public final class RlhfLoop {
         Path current = initial;
         List<Round> rounds = new ArrayList<>();
         for (int round = 1; round <= s.rounds(); round++) {
+            Interrupts.check("after round " + (round - 1) + " of " + s.rounds() + " (each finished round is in "
+                    + out.resolve("round-N") + ")");
             Path dir = out.resolve("round-" + round);
             RewardTrainer.Result rm = RewardRun.train(all, initial, current, prompts, s.reward().toBuilder().seed(Seeds.child(s.reward().seed(), "round " + round)).build(),
                     device, dir.resolve("reward"), null);

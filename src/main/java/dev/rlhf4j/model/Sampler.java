@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.rlhf4j.core.Interrupts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -87,6 +88,7 @@ public final class Sampler {
             NDManager cacheManager = null;
             int len = promptLen; // filled columns
             for (int step = 0; step < maxNew; step++) {
+                Interrupts.check("while sampling (after token " + step + " of " + maxNew + ")");
                 float[] logits;
                 try (NDManager stepManager = work.newSubManager()) {
                     NDList inputs;

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import com.google.gson.GsonBuilder;
 import dev.rlhf4j.core.AtomicFiles;
 import dev.rlhf4j.core.Devices;
+import dev.rlhf4j.core.InterruptedRunException;
 import dev.rlhf4j.core.MetricsLog;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.eval.Evaluation;
@@ -115,6 +116,8 @@ public final class PpoRun {
             } catch (Diagnostics.DivergedException e) {
                 throw new Diagnostics.DivergedException(e.getMessage() + " The last good checkpoint is " + policyDir
                         + " (written every " + saveEvery + " iterations).");
+            } catch (InterruptedRunException e) {
+                throw interrupted(e, trainer.iteration(), config.steps(), saveEvery, policyDir);
             }
             warnings.addAll(trainer.warnings());
             policy.save(policyDir, Map.of("kind", "ppo-policy", "iteration", trainer.iteration(), "seed", config.seed()));
@@ -134,6 +137,21 @@ public final class PpoRun {
                 return r;
             }
         }
+    }
+
+    /**
+     * The interruption {@code e} restated for the run: how many iterations were done and which checkpoint
+     * holds the last saved policy, e.g. "interrupted after iteration 12 of 40 (...); the checkpoint of
+     * iteration 10 is in runs/ppo/policy".
+     */
+    static InterruptedRunException interrupted(InterruptedRunException e, int done, int steps, int saveEvery,
+            Path policyDir) {
+        int saved = saveEvery > 0 ? done / saveEvery * saveEvery : 0;
+        String where = saved > 0 ? "the checkpoint of iteration " + saved + " is in " + policyDir
+                : "no checkpoint was written (" + (saveEvery > 0 ? "one is written every " + saveEvery + " iterations"
+                        : "only the finished run writes one") + ")";
+        return new InterruptedRunException("interrupted after iteration " + done + " of " + steps + " ("
+                + e.getMessage() + "); " + where, e);
     }
 
     /** Mean of a metric over the last 5 rows. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.core.RunningMoments;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.Generation;
@@ -123,6 +124,7 @@ public final class PpoTrainer {
 
     /** One PPO iteration; returns its metrics. */
     public Map<String, Double> step() {
+        Interrupts.check("after PPO iteration " + iteration);
         long t0 = System.nanoTime();
         // (1) rollout
         List<Prompt> batch = new ArrayList<>(config.batchSize());
@@ -323,6 +325,8 @@ public final class PpoTrainer {
             Collections.shuffle(order, rng);
             for (int start = 0; start < order.size(); start += config.miniBatchSize()) {
                 List<Integer> rows = order.subList(start, Math.min(order.size(), start + config.miniBatchSize()));
+                Interrupts.check("in PPO iteration " + (iteration + 1) + ", epoch " + (epoch + 1) + " of "
+                        + config.ppoEpochs() + ", before the minibatch at row " + start);
                 minibatch(r, rows, stats);
             }
         }

@@ -1,6 +1,7 @@
 package dev.rlhf4j.pretrain;
 
 import ai.djl.Device;
+import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.LanguageModel;
@@ -142,6 +143,7 @@ public final class ModelSelection {
         NgramBaseline ngram = NgramBaseline.fit(words.train(), reviewTokens.vocabSize()).tune(words.valid());
         List<Row> rows = new ArrayList<>();
         for (ModelCatalog.Candidate c : candidates) {
+            Interrupts.check("after candidate " + rows.size() + " of " + candidates.size() + " of the model selection");
             try (LanguageModel lm = c.load(device)) {
                 List<int[]> valid = Corpus.encode(dataDir.resolve("valid.txt"), lm.tokenizer());
                 double ppl = Perplexity.of(lm, valid);

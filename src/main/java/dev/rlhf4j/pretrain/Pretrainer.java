@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.core.MetricsLog;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.AttentionMask;
@@ -64,6 +65,7 @@ public final class Pretrainer {
         double loss = Double.NaN;
         double validPpl = Double.NaN;
         for (int step = startStep; step < config.maxSteps(); step++) {
+            Interrupts.check("after step " + step + " of " + config.maxSteps());
             long t0 = System.nanoTime();
             float lr = config.learningRateAt(step);
             Step s = trainStep(lm, optimizer, windows.next(b), b, t, lr);

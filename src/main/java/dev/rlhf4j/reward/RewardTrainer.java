@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.core.MetricsLog;
 import dev.rlhf4j.core.Scalars;
 import dev.rlhf4j.core.Seeds;
@@ -109,6 +110,7 @@ public final class RewardTrainer {
             Collections.shuffle(order, rng);
             double sum = 0;
             for (int b = 0; b < perEpoch; b++) {
+                Interrupts.check("in epoch " + epoch + " of " + config.epochs() + ", after batch " + b + " of " + perEpoch);
                 List<RewardData.Example> batch = order.subList(b * config.batchSize(),
                         Math.min(order.size(), (b + 1) * config.batchSize()));
                 sum += step(rm, optimizer, batch, config, config.learningRateAt(step++, total)) * batch.size();

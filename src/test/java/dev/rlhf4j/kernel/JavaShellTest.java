@@ -117,9 +117,52 @@ class JavaShellTest {
         assertEquals("CompileError", e.ename());
     }
 
+    /** The system property that ends the busy loop of {@link #busyLoopStopsOrSaysItCannot()}. */
+    static final String RELEASE = "rlhf4j.test.release";
+
+    /**
+     * A loop that never checks for interrupts: Java 17-19 stop its thread; Java 20+ cannot, and the
+     * cell's stderr says so (with the advice to restart the kernel) while the cell keeps running.
+     */
+    @Test
+    void busyLoopStopsOrSaysItCannot() throws Exception {
+        System.setProperty(RELEASE, "false");
+        java.io.PrintStream savedErr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            CompletableFuture<Object> run = CompletableFuture.supplyAsync(
+                    () -> eval("long spins = 0;\nwhile (!Boolean.getBoolean(\"" + RELEASE + "\")) { spins++; }"));
+            Thread.sleep(700);
+            long asked = System.nanoTime();
+            shell.interrupt();
+            if (!LiveExecutionControl.CAN_STOP_THREADS) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("did not stop")) {
+                    assertTrue(System.nanoTime() < deadline, "no word that the cell did not stop: " + err);
+                    Thread.sleep(20);
+                }
+                String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(said.contains("Java " + Runtime.version().feature() + " cannot stop") && said.contains("Restart the kernel"), said);
+                assertTrue(!run.isDone(), "the loop still runs: only a restart ends it");
+                System.setProperty(RELEASE, "true"); // here the test ends the loop; a learner restarts the kernel
+            }
+            Exception e = assertThrows(Exception.class, () -> run.get(20, TimeUnit.SECONDS));
+            assertEquals("Interrupted", ((CellError) e.getCause()).ename());
+            assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(5), "stopped within 5 s");
+            assertEquals(2, eval("1 + 1"), "the shell still works after the busy loop");
+        } finally {
+            System.setProperty(RELEASE, "true");
+            System.setErr(savedErr);
+        }
+    }
+
     @Test
     void interruptStopsSleepAndBusyLoop() throws Exception {
-        for (String code : List.of("Thread.sleep(120_000);", "long spins = 0;\nwhile (true) { spins++; }")) {
+        List<String> cells = LiveExecutionControl.CAN_STOP_THREADS
+                ? List.of("Thread.sleep(120_000);", "long spins = 0;\nwhile (true) { spins++; }")
+                : List.of("Thread.sleep(120_000);"); // Java 20+: see busyLoopStopsOrSaysItCannot
+        for (String code : cells) {
             CompletableFuture<Object> run = CompletableFuture.supplyAsync(() -> eval(code));
             Thread.sleep(700);
             long asked = System.nanoTime();

@@ -18,7 +18,7 @@ class KernelSpecTest {
 
     static KernelSpec spec() {
         return new KernelSpec("rlhf4j", "Java (rlhf4j)", Path.of("/opt/jdk/bin/java"), List.of("/r/rlhf4j.jar", "/r/lib/*"),
-                KernelSpec.jvmOptions("700m"), Map.of());
+                KernelSpec.jvmOptions("700m", 17), Map.of());
     }
 
     @Test
@@ -29,7 +29,7 @@ class KernelSpecTest {
         assertEquals("message", json.get("interrupt_mode").getAsString());
         List<String> argv = json.getAsJsonArray("argv").asList().stream().map(e -> e.getAsString()).toList();
         assertEquals(List.of("/opt/jdk/bin/java", "-Xms64m", "-Xmx700m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=256m",
-                "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8", "-cp", "/r/rlhf4j.jar" + java.io.File.pathSeparator + "/r/lib/*",
+                "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8", "--enable-native-access=ALL-UNNAMED", "-cp", "/r/rlhf4j.jar" + java.io.File.pathSeparator + "/r/lib/*",
                 "dev.rlhf4j.kernel.Kernel", "{connection_file}"), argv);
     }
 
@@ -64,6 +64,49 @@ class KernelSpecTest {
         assertEquals("kernel name: expected letters, digits, '.', '_' or '-', found 'my kernel'", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> KernelSpec.jvmOptions("lots"));
         assertThrows(IllegalArgumentException.class, () -> spec().withClasspath(List.of()));
+    }
+
+    /** A fake JDK: {@code bin/java} prints {@code version}; a {@code release} file when {@code release} is not null. */
+    static Path fakeJdk(Path dir, String version, String release) throws Exception {
+        Path java = dir.resolve("bin/java");
+        Files.createDirectories(java.getParent());
+        Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"" + version + "\" 2024-01-16' >&2\n");
+        java.toFile().setExecutable(true);
+        if (release != null) {
+            Files.writeString(dir.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"" + release + "\"\n");
+        }
+        return java;
+    }
+
+    /**
+     * The kernel's java is recorded as an absolute path with the flags of its version: the JDK's
+     * release file or its -version tells the version, Java 17+ gets --enable-native-access (Java 25
+     * prints "restricted method" warnings without it), older Javas are refused.
+     */
+    @Test
+    void javaVersionsAndTheirFlags(@TempDir Path tmp) throws Exception {
+        assertEquals(Runtime.version().feature(), KernelSpec.javaVersion(KernelSpec.defaults().java()));
+        assertEquals(21, KernelSpec.javaVersion(fakeJdk(tmp.resolve("jdk21"), "99", "21.0.2")), "the release file wins");
+        assertEquals(23, KernelSpec.javaVersion(fakeJdk(tmp.resolve("jdk23"), "23.0.1", null)), "else java -version");
+        Path old = fakeJdk(tmp.resolve("jdk8"), "1.8.0_402", null);
+        assertEquals(8, KernelSpec.javaVersion(old));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> spec().withJava(old));
+        assertEquals("rlhf4j needs Java 17 or newer; this java is Java 8", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> KernelSpec.javaVersion(tmp.resolve("nothing/bin/java")));
+        KernelSpec on21 = spec().withJava(tmp.resolve("jdk21/bin/java"));
+        assertEquals(tmp.resolve("jdk21/bin/java").toAbsolutePath(), on21.java());
+        assertEquals(1, on21.jvmOptions().stream().filter(o -> o.equals("--enable-native-access=ALL-UNNAMED")).count(),
+                on21.jvmOptions().toString());
+        assertEquals(on21.java().toString(), on21.argv().get(0));
+        assertFalse(on21.jvmOptions().contains("--sun-misc-unsafe-memory-access=allow"), "no such flag before Java 23");
+        KernelSpec on25 = on21.withJava(fakeJdk(tmp.resolve("jdk25"), "25.0.3", "25.0.3"));
+        assertEquals(1, on25.jvmOptions().stream().filter(o -> o.equals("--sun-misc-unsafe-memory-access=allow")).count(),
+                "Java 24+ warn about classgraph's Unsafe::invokeCleaner without it: " + on25.jvmOptions());
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), KernelSpec.versionOptions(17));
+        Path java25 = JupyterKernelTest.java25();
+        if (java25 != null) {
+            assertEquals(25, KernelSpec.javaVersion(java25));
+        }
     }
 
     @Test
