@@ -52,7 +52,7 @@ public final class EloCommand implements Callable<Integer> {
         EloRating elo = new EloRating(k, initial, scale, base);
         List<Match> matches = readMatches(input);
         EloRating.Ratings ratings = elo.rate(matches);
-        Intervals intervals = bootstrap == 0 ? null : elo.bootstrap(matches, bootstrap, new Random(seed));
+        Intervals intervals = bootstrap == 0 ? null : elo.bootstrap(matches, bootstrap, dev.rlhf4j.core.Seeds.derive(seed, "elo-bootstrap"));
         String title = String.format(Locale.ROOT, "Elo (K=%s)", number(k));
         Leaderboard board = Leaderboard.of(title, ratings.ratings(), intervals, matches);
         System.out.printf(Locale.ROOT, "online Elo of %d matches between %d players in file order: K=%s, initial %s, scale %s,"

@@ -1,18 +1,16 @@
 package dev.rlhf4j.cli;
 
-import dev.rlhf4j.core.Devices;
-import dev.rlhf4j.core.Home;
+import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.SamplingConfig;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rlhf4j generate}: sample completions of a prompt from a checkpoint. */
@@ -25,12 +23,6 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "-n", description = "number of samples (default: ${DEFAULT-VALUE})")
     int n = 5;
-
-    @Option(names = "--seed", description = "sampling seed (default: ${DEFAULT-VALUE})")
-    long seed = 1;
-
-    @Option(names = "--checkpoint", description = "model folder (default: ${DEFAULT-VALUE})")
-    String checkpoint = PipelineCommand.DEFAULT_CHECKPOINT;
 
     @Option(names = "--temperature", description = "softmax temperature, 0 = greedy (default: ${DEFAULT-VALUE})")
     float temperature = 1.0f;
@@ -47,22 +39,24 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--no-kv-cache", description = "decode without the key/value cache (slower, same text)")
     boolean noKvCache;
 
-    @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
-    String device = "auto";
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    RunOptions run;
 
     @Override
     public Integer call() {
         if (n < 1) {
             throw new IllegalArgumentException("-n: expected at least 1 sample, found " + n);
         }
-        Path dir = Home.resolve(checkpoint);
-        try (LanguageModel lm = Checkpoint.load(dir, Devices.resolve(device))) {
+        try (LanguageModel lm = Checkpoint.load(model.dir(), run.resolveDevice())) {
             SamplingConfig config = new SamplingConfig(temperature, topK, topP, maxNewTokens, !noKvCache);
             List<int[]> prompts = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 prompts.add(lm.encodePrompt(prompt));
             }
-            Generation g = Sampler.generate(lm, prompts, config, new Random(seed));
+            Generation g = Sampler.generate(lm, prompts, config, Seeds.derive(run.seed, "generate"));
             for (String text : g.texts(lm.tokenizer())) {
                 System.out.println(text);
             }

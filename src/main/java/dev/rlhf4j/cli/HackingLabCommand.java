@@ -1,12 +1,10 @@
 package dev.rlhf4j.cli;
 
 import dev.rlhf4j.core.AtomicFiles;
-import dev.rlhf4j.core.Home;
 import dev.rlhf4j.core.RunSize;
 import dev.rlhf4j.loop.HackingLab;
 import dev.rlhf4j.ppo.PpoConfig;
 import dev.rlhf4j.world.Prompt;
-import dev.rlhf4j.world.ReviewWorld;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rlhf4j hacking-lab}: the same PPO run with β = 0 and with the KL penalty, side by side. */
@@ -24,45 +23,45 @@ import picocli.CommandLine.Option;
             "hacking.png and hacking-kl.png to --out; without --reward it first trains a reward model into OUT/reward."})
 public final class HackingLabCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", description = "the starting model (default: ${DEFAULT-VALUE})")
-    String checkpoint = PipelineCommand.DEFAULT_CHECKPOINT;
-
     @Option(names = "--reward", description = "a reward model folder (from rlhf4j reward); default: train one")
     Path reward;
 
     @Option(names = "--steps", description = "PPO iterations per arm (default: 60, quick mode 25)")
     Integer steps;
 
-    @Option(names = "--beta", description = "the KL coefficient of the penalised arm's adaptive controller (default: ${DEFAULT-VALUE})")
-    double beta = 0.2;
+    @Option(names = "--init-kl-coef", paramLabel = "BETA", description = "the penalised arm's initial KL coefficient β:"
+            + " its adaptive controller starts there and moves β towards the KL target (TRL's init_kl_coef;"
+            + " default: ${DEFAULT-VALUE}); the other arm keeps β = 0")
+    double initKlCoef = PpoConfig.defaults().initKlCoef();
 
-    @Option(names = "--seed", description = "seed (default: ${DEFAULT-VALUE})")
-    long seed = 1;
+    @Mixin
+    ModelOptions model;
 
-    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("runs/hacking-lab");
+    @Mixin
+    DataOptions data;
 
-    @Option(names = "--data", description = "review corpus folder with prompts.csv (default: ${DEFAULT-VALUE})")
-    String data = "datasets/reviews";
+    @Mixin
+    RunOptions run;
 
-    @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
-    String device = "auto";
+    @Mixin
+    OutputOptions output = new OutputOptions("runs/hacking-lab");
 
     @Override
     public Integer call() throws Exception {
-        Path rewardDir = RewardCommand.givenOrTrained(reward, out.resolve("reward"), seed, checkpoint, device, data);
-        List<Prompt> prompts = ReviewWorld.readPrompts(Home.resolve(data).resolve("prompts.csv"));
+        Path out = output.out;
+        Path rewardDir = RewardCommand.givenOrTrained(reward, out.resolve("reward"), model, data, run);
+        List<Prompt> prompts = data.prompts();
         List<Prompt> train = prompts.stream().filter(p -> !p.heldOut()).toList();
         List<Prompt> heldOut = prompts.stream().filter(Prompt::heldOut).toList();
         // Small batches and a bolder learning rate make the policy move far in few iterations, so the
         // hacking shows within a minute or two on a CPU.
-        PpoConfig base = PpoConfig.defaults().toBuilder().seed(seed).device(device).batchSize(16).miniBatchSize(8)
+        PpoConfig base = PpoConfig.defaults().toBuilder().seed(run.seed).device(run.device).batchSize(16).miniBatchSize(8)
                 .learningRate(3e-4f).steps(steps != null ? steps : RunSize.pick(60, 25)).build();
         Map<String, PpoConfig> arms = new LinkedHashMap<>();
         arms.put("beta=0", base.toBuilder().fixedKl(0).build());
-        arms.put("adaptive beta", base.toBuilder().adaptiveKl(beta, base.target()).build());
+        arms.put("adaptive beta", base.toBuilder().adaptiveKl(initKlCoef, base.target()).build());
         System.out.println("running " + arms.keySet() + ", " + base.steps() + " PPO iterations each");
-        List<HackingLab.Arm> lab = HackingLab.run(Home.resolve(checkpoint), rewardDir, train, heldOut, arms, out);
+        List<HackingLab.Arm> lab = HackingLab.run(model.dir(), rewardDir, train, heldOut, arms, out);
         var table = HackingLab.table(lab);
         AtomicFiles.write(out.resolve("hacking.csv"), o -> table.write().csv(o));
         AtomicFiles.write(out.resolve("hacking.png"),

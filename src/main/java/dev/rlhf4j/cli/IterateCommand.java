@@ -8,14 +8,13 @@ import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.loop.RlhfLoop;
 import dev.rlhf4j.ppo.PpoConfig;
 import dev.rlhf4j.reward.RewardConfig;
-import dev.rlhf4j.world.Prompt;
-import dev.rlhf4j.world.ReviewWorld;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rlhf4j iterate}: rounds of reward model → PPO → new feedback on the tuned policy (InstructGPT's loop). */
@@ -25,11 +24,8 @@ import picocli.CommandLine.Option;
             "policy. Writes round-N/{reward,ppo}, feedback.jsonl (all feedback), rounds.csv and rounds.png to --out."})
 public final class IterateCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", description = "the initial model (default: ${DEFAULT-VALUE})")
-    String checkpoint = PipelineCommand.DEFAULT_CHECKPOINT;
-
     @Option(names = "--feedback", description = "the feedback to start from (default: ${DEFAULT-VALUE})")
-    String feedback = "datasets/feedback/feedback.jsonl";
+    String feedback = FeedbackLog.BUNDLED;
 
     @Option(names = "--start-rankings", description = "use only the first N rankings of --feedback (default: all; quick mode 256)")
     Integer startRankings;
@@ -49,17 +45,17 @@ public final class IterateCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "reward-model epochs per round (default: 2, quick mode 1)")
     Integer epochs;
 
-    @Option(names = "--seed", description = "seed (default: ${DEFAULT-VALUE})")
-    long seed = 1;
+    @Mixin
+    ModelOptions model;
 
-    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("runs/iterate");
+    @Mixin
+    DataOptions data;
 
-    @Option(names = "--data", description = "review corpus folder with prompts.csv (default: ${DEFAULT-VALUE})")
-    String data = "datasets/reviews";
+    @Mixin
+    RunOptions run;
 
-    @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
-    String device = "auto";
+    @Mixin
+    OutputOptions output = new OutputOptions("runs/iterate");
 
     @Override
     public Integer call() {
@@ -70,17 +66,17 @@ public final class IterateCommand implements Callable<Integer> {
         if (n < 1 || n > all.size()) {
             throw new IllegalArgumentException("--start-rankings: expected 1.." + all.size() + ", found " + n);
         }
-        List<Prompt> prompts = ReviewWorld.readPrompts(Home.resolve(data).resolve("prompts.csv"));
-        PpoConfig ppo = PpoConfig.defaults().toBuilder().seed(seed).device(device)
+        PpoConfig ppo = PpoConfig.defaults().toBuilder().seed(run.seed).device(run.device)
                 .steps(steps != null ? steps : RunSize.pick(30, 6)).build();
-        RewardConfig reward = RewardConfig.defaults(RewardConfig.Objective.BT).toBuilder().seed(seed)
+        RewardConfig reward = RewardConfig.defaults(RewardConfig.Objective.BT).toBuilder().seed(run.seed)
                 .epochs(epochs != null ? epochs : RunSize.pick(2, 1)).build();
         RlhfLoop.Settings settings = new RlhfLoop.Settings(rounds != null ? rounds : RunSize.pick(3, 2),
                 rankingsPerRound != null ? rankingsPerRound : RunSize.pick(128, 32), k, ppo, reward);
         System.out.printf(Locale.ROOT, "%d rounds from %d rankings, +%d rankings (K=%d) per round; PPO %d iterations, "
                 + "reward model %d epoch(s) per round%n", settings.rounds(), n, settings.rankingsPerRound(), k, ppo.steps(),
                 reward.epochs());
-        List<RlhfLoop.Round> done = RlhfLoop.run(Home.resolve(checkpoint), all.subList(0, n), prompts, settings, out,
+        Path out = output.out;
+        List<RlhfLoop.Round> done = RlhfLoop.run(model.dir(), all.subList(0, n), data.prompts(), settings, out,
                 r -> System.out.printf(Locale.ROOT, "round %d: reward model accuracy %.3f (ceiling %.3f) · true preference "
                         + "%.3f · KL %.2f · win rate vs initial %.3f [%.3f, %.3f]%n", r.round(), r.rewardAccuracy(),
                         r.raterCeiling(), r.trueRewardEnd(), r.klEnd(), r.winRate(), r.winLower(), r.winUpper()));

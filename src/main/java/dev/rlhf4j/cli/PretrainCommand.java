@@ -1,24 +1,19 @@
 package dev.rlhf4j.cli;
 
 import dev.rlhf4j.core.Devices;
-import dev.rlhf4j.core.Home;
-import dev.rlhf4j.core.MetricsLog;
 import dev.rlhf4j.core.RunSize;
 import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.GptConfig;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.pretrain.Corpus;
-import dev.rlhf4j.pretrain.NgramBaseline;
 import dev.rlhf4j.pretrain.PretrainConfig;
-import dev.rlhf4j.pretrain.Pretrainer;
-import dev.rlhf4j.text.Tokenizer;
-import dev.rlhf4j.text.Tokenizers;
+import dev.rlhf4j.pretrain.PretrainRun;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rlhf4j pretrain}: next-token pretraining of a GPT on the review corpus. */
@@ -27,17 +22,8 @@ import picocli.CommandLine.Option;
             "Writes the checkpoint and metrics.csv into --out. Quick mode (RLHF4J_QUICK=1) runs 300 steps."})
 public final class PretrainCommand implements Callable<Integer> {
 
-    @Option(names = "--out", description = "checkpoint folder to write (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("runs", "pretrain");
-
-    @Option(names = "--data", description = "review corpus folder (default: ${DEFAULT-VALUE})")
-    String data = "datasets/reviews";
-
     @Option(names = "--resume", description = "continue training this checkpoint up to --steps")
     Path resume;
-
-    @Option(names = "--seed", description = "seed for initialisation and data order (default: ${DEFAULT-VALUE})")
-    long seed = 1;
 
     @Option(names = "--steps", description = "optimizer steps in total (default: 3000, quick mode 300)")
     Integer steps;
@@ -63,13 +49,19 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "dropout while pretraining (default: ${DEFAULT-VALUE})")
     float dropout = 0.1f;
 
-    @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
-    String device = "auto";
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    RunOptions run;
+
+    @Mixin
+    OutputOptions output = new OutputOptions("runs/pretrain");
 
     @Override
     public Integer call() {
-        Path dataDir = Home.resolve(data);
-        PretrainConfig.Builder b = PretrainConfig.defaults().toBuilder().seed(seed).batchSize(batchSize)
+        Path dataDir = data.dir();
+        PretrainConfig.Builder b = PretrainConfig.defaults().toBuilder().seed(run.seed).batchSize(batchSize)
                 .learningRate(learningRate);
         if (steps != null) {
             b.maxSteps(steps);
@@ -78,56 +70,41 @@ public final class PretrainCommand implements Callable<Integer> {
         LanguageModel lm;
         int startStep = 0;
         if (resume != null) {
-            lm = Checkpoint.load(resume, Devices.resolve(device));
+            lm = Checkpoint.load(resume, run.resolveDevice());
             startStep = Checkpoint.info(resume).has("steps") ? Checkpoint.info(resume).get("steps").getAsInt() : 0;
             System.out.printf("resuming %s at step %d of %d%n", resume, startStep, config.maxSteps());
         } else {
-            Tokenizer tokenizer = Tokenizers.load(dataDir.resolve("tokenizer.json"));
-            GptConfig gpt = new GptConfig(tokenizer.vocabSize(), context, layers, heads, embd, dropout,
-                    GptConfig.Activation.GELU, 1e-5f);
-            lm = LanguageModel.create(gpt, tokenizer, Devices.resolve(device), seed);
+            lm = PretrainRun.fresh(dataDir, v -> new GptConfig(v, context, layers, heads, embd, dropout,
+                    GptConfig.Activation.GELU, 1e-5f), run.resolveDevice(), run.seed);
         }
         try (lm) {
             Corpus corpus = Corpus.load(dataDir, lm.tokenizer());
             System.out.printf("%s%npretraining on %,d reviews (%s mode), %d steps of %d x %d tokens, on %s%n", lm,
                     corpus.train().size(), RunSize.label(), config.maxSteps() - startStep, config.batchSize(),
                     lm.config().contextLength(), Devices.describe(lm.device()));
-            Pretrainer.Result result;
-            try (MetricsLog log = MetricsLog.toCsv(out.resolve("metrics.csv"));
-                    Progress progress = new Progress("pretrain", config.maxSteps())) {
-                result = Pretrainer.run(lm, corpus, config, startStep, log, (step, max, m) -> progress.update(step,
-                        String.format(Locale.ROOT, "loss %.3f", m.get("loss"))));
+            PretrainRun.Result r;
+            try (Progress progress = new Progress("pretrain", config.maxSteps())) {
+                r = PretrainRun.run(lm, corpus, config, startStep, Map.of("command", command(config, lm.config())),
+                        output.out, (step, max, m) -> progress.update(step, status(m)));
             }
-            NgramBaseline ngram = NgramBaseline.fit(corpus.train(), lm.config().vocabSize()).tune(corpus.valid());
-            Map<String, Object> info = new LinkedHashMap<>();
-            info.put("steps", result.steps());
-            info.put("seed", seed);
-            info.put("batchSize", config.batchSize());
-            info.put("learningRate", config.learningRate());
-            info.put("validPerplexity", round(result.validPerplexity()));
-            info.put("bigramPerplexity", round(ngram.bigramPerplexity(corpus.valid())));
-            info.put("unigramPerplexity", round(ngram.unigramPerplexity(corpus.valid())));
-            info.put("parameters", lm.parameterCount());
-            info.put("mode", RunSize.label());
-            info.put("command", command(config, lm.config()));
-            Checkpoint.save(lm, out, info);
             System.out.printf(Locale.ROOT, "held-out perplexity %.3f (bigram baseline %.3f, unigram %.3f); %.0f tokens/s, %.1f s%n",
-                    result.validPerplexity(), ngram.bigramPerplexity(corpus.valid()), ngram.unigramPerplexity(corpus.valid()),
-                    result.tokensPerSecond(), result.seconds());
-            System.out.println("checkpoint written to " + out);
+                    r.training().validPerplexity(), r.bigramPerplexity(), r.unigramPerplexity(),
+                    r.training().tokensPerSecond(), r.training().seconds());
+            System.out.println("checkpoint written to " + output.out);
         }
         return 0;
+    }
+
+    /** The progress bar's status after a step. */
+    static String status(Map<String, Double> metrics) {
+        return String.format(Locale.ROOT, "loss %.3f", metrics.get("loss"));
     }
 
     /** The command line that reproduces this run (for the checkpoint's record). */
     private String command(PretrainConfig config, GptConfig gpt) {
         return String.format(Locale.ROOT, "%s./rlhf4j pretrain --out %s --seed %d --steps %d --batch-size %d --lr %s"
                 + " --layers %d --heads %d --embd %d --context %d --dropout %s",
-                RunSize.isQuick() ? "RLHF4J_QUICK=1 " : "", out, seed, config.maxSteps(), config.batchSize(),
+                RunSize.isQuick() ? "RLHF4J_QUICK=1 " : "", output.out, run.seed, config.maxSteps(), config.batchSize(),
                 config.learningRate(), gpt.nLayer(), gpt.nHead(), gpt.nEmbd(), gpt.contextLength(), gpt.dropout());
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1e4) / 1e4;
     }
 }

@@ -1,7 +1,5 @@
 package dev.rlhf4j.cli;
 
-import dev.rlhf4j.core.Devices;
-import dev.rlhf4j.core.Home;
 import dev.rlhf4j.feedback.ConsoleRater;
 import dev.rlhf4j.feedback.FeedbackLog;
 import dev.rlhf4j.feedback.FeedbackRecord;
@@ -12,7 +10,6 @@ import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.SamplingConfig;
 import dev.rlhf4j.world.Prompt;
-import dev.rlhf4j.world.ReviewWorld;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rlhf4j rank}: a person ranks sampled completions in the terminal; every answer is appended to the log at once. */
@@ -40,9 +38,6 @@ public final class RankCommand implements Callable<Integer> {
     @Option(names = "--prompts", description = "number of prompts to rank (default: ${DEFAULT-VALUE})")
     int prompts = 5;
 
-    @Option(names = "--seed", description = "seed of prompts and samples (default: ${DEFAULT-VALUE})")
-    long seed = 1;
-
     @Option(names = "--rater", description = "your name in the log (default: ${DEFAULT-VALUE})")
     String rater = "you";
 
@@ -52,21 +47,21 @@ public final class RankCommand implements Callable<Integer> {
     @Option(names = "--resume", negatable = true, description = "leave out tasks you already ranked in --log (default: ${DEFAULT-VALUE})")
     boolean resume = true;
 
-    @Option(names = "--checkpoint", description = "the model that samples (default: ${DEFAULT-VALUE})")
-    String checkpoint = PipelineCommand.DEFAULT_CHECKPOINT;
+    @Mixin
+    ModelOptions model;
 
-    @Option(names = "--data", description = "review corpus folder with prompts.csv (default: ${DEFAULT-VALUE})")
-    String data = "datasets/reviews";
+    @Mixin
+    DataOptions data;
 
-    @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
-    String device = "auto";
+    @Mixin
+    RunOptions run;
 
     @Override
     public Integer call() {
         if (prompts < 1) {
             throw new IllegalArgumentException("--prompts: expected at least 1, found " + prompts);
         }
-        List<Prompt> all = ReviewWorld.readPrompts(Home.resolve(data).resolve("prompts.csv"));
+        List<Prompt> all = data.prompts();
         List<RankingTask> todo = tasks != null ? fromLog(all) : sample(all);
         RankingSession.Summary s = RankingSession.run(todo, ConsoleRater.stdio(rater), log, resume);
         System.out.println(s);
@@ -74,10 +69,10 @@ public final class RankCommand implements Callable<Integer> {
     }
 
     private List<RankingTask> sample(List<Prompt> all) {
-        Path dir = Home.resolve(checkpoint);
-        try (LanguageModel lm = Checkpoint.load(dir, Devices.resolve(device))) {
+        Path dir = model.dir();
+        try (LanguageModel lm = Checkpoint.load(dir, run.resolveDevice())) {
             return RankingTasks.sample(lm, dir.getFileName().toString(), all.stream().filter(p -> !p.heldOut()).toList(),
-                    prompts, k, SamplingConfig.defaults(), seed, null);
+                    prompts, k, SamplingConfig.defaults(), run.seed, null);
         }
     }
 
@@ -95,7 +90,7 @@ public final class RankCommand implements Callable<Integer> {
                 Prompt p = byId.get(r.promptId());
                 if (p == null) {
                     throw new IllegalArgumentException(tasks + ": record " + r.id() + " names prompt " + r.promptId()
-                            + ", which is not in " + data + "/prompts.csv");
+                            + ", which is not in " + data.dir().resolve("prompts.csv"));
                 }
                 out.add(new RankingTask(r.task(), p, r.completions(), r.model()));
             }

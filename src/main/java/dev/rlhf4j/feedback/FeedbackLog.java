@@ -1,5 +1,6 @@
 package dev.rlhf4j.feedback;
 
+import dev.rlhf4j.core.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -42,6 +43,9 @@ import java.util.regex.Pattern;
  * bad line as a {@link LineError}.
  */
 public final class FeedbackLog {
+
+    /** The bundled feedback log, relative to the repository root: rankings of the default model's samples. */
+    public static final String BUNDLED = "datasets/feedback/feedback.jsonl";
 
     private static final Pattern ID = Pattern.compile("f(\\d{1,9})");
 
@@ -134,6 +138,28 @@ public final class FeedbackLog {
             }
         }
         return String.format("f%05d", max + 1);
+    }
+
+    /** Writes {@code records} as a whole log, one line each, atomically (replacing {@code file}). */
+    public static void write(List<FeedbackRecord> records, Path file) {
+        StringBuilder jsonl = new StringBuilder();
+        for (FeedbackRecord r : records) {
+            jsonl.append(toJson(r)).append('\n');
+        }
+        AtomicFiles.writeString(file, jsonl.toString());
+    }
+
+    /**
+     * Writes {@code records} into the folder {@code dir} as {@code feedback.jsonl} (the log),
+     * {@code pairs.jsonl} ({@link #writeTrlPairs TRL's pairs}) and {@code pairs.csv}
+     * ({@link #writePairsCsv every comparison}); returns the log's path.
+     */
+    public static Path writeFolder(List<FeedbackRecord> records, Path dir) {
+        Path log = dir.resolve("feedback.jsonl");
+        write(records, log);
+        writeTrlPairs(records, dir.resolve("pairs.jsonl"));
+        writePairsCsv(records, dir.resolve("pairs.csv"));
+        return log;
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * Feedback from simulated raters, for workshops, tests and the bundled data: the same path as
@@ -47,6 +48,34 @@ public final class SimulatedFeedback {
             }
         }
         return out;
+    }
+
+    /**
+     * Rankings of a model's samples by a panel of simulated raters, as {@code rlhf4j simulate-feedback}
+     * and the pipeline collect them: {@code n} tasks of {@code k} completions sampled from {@code lm}
+     * for {@code prompts} (seeded), every task ranked by the first rater of the panel and the first
+     * {@code overlap} tasks also by the others, so their agreement can be measured. Ids run
+     * {@code f00001, ...} over the first rater's records, then the others'.
+     *
+     * @param progress told how many tasks are sampled so far (null: not told)
+     */
+    public static List<FeedbackRecord> rankSamples(LanguageModel lm, String modelName, List<Prompt> prompts, int n, int k,
+            List<? extends Rater> panel, int overlap, Clock clock, long seed, IntConsumer progress) {
+        if (panel.isEmpty()) {
+            throw new IllegalArgumentException("need at least one rater");
+        }
+        List<RankingTask> tasks = RankingTasks.sample(lm, modelName, prompts, n, k, SamplingConfig.defaults(), seed, progress);
+        List<FeedbackRecord> all = new ArrayList<>(collect(tasks, panel.subList(0, 1), 0, clock));
+        if (panel.size() > 1) {
+            List<RankingTask> shared = tasks.subList(0, Math.min(overlap, tasks.size()));
+            all.addAll(collect(shared, panel.subList(1, panel.size()), shared.size(), clock));
+        }
+        List<FeedbackRecord> numbered = new ArrayList<>();
+        for (FeedbackRecord r : all) {
+            numbered.add(new FeedbackRecord(String.format("f%05d", numbered.size() + 1), r.task(), r.promptId(), r.prompt(),
+                    r.model(), r.completions(), r.ranking(), r.rater(), r.source(), r.time()));
+        }
+        return numbered;
     }
 
     /**

@@ -84,11 +84,7 @@ public final class RlhfLoop {
         List<Prompt> heldOut = prompts.stream().filter(Prompt::heldOut).toList();
         List<FeedbackRecord> all = new ArrayList<>(feedback);
         Path log = out.resolve("feedback.jsonl");
-        StringBuilder initialLog = new StringBuilder();
-        for (FeedbackRecord r : all) {
-            initialLog.append(FeedbackLog.toJson(r)).append('\n');
-        }
-        AtomicFiles.writeString(log, initialLog.toString());
+        FeedbackLog.write(all, log);
         Path current = initial;
         List<Round> rounds = new ArrayList<>();
         for (int round = 1; round <= s.rounds(); round++) {

@@ -37,6 +37,9 @@ import java.util.Map;
  */
 public final class PpoRun {
 
+    /** How often the policy checkpoint is rewritten by default, in iterations. */
+    public static final int DEFAULT_SAVE_EVERY = 10;
+
     private PpoRun() {}
 
     /** Called after every iteration (progress bars, live charts). */

@@ -25,6 +25,12 @@ public final class ModelCatalog {
     /** Where the bundled checkpoints live, relative to the repository root. */
     public static final String BUNDLED_DIR = "datasets/pretrained";
 
+    /**
+     * The bundled model every stage starts from by default, relative to the repository root: the
+     * stage-1 choice on the bundled data, the model the bundled feedback was sampled from.
+     */
+    public static final String DEFAULT_MODEL = BUNDLED_DIR + "/small";
+
     /** What kind of folder a candidate is. */
     public enum Kind {
         /** An rlhf4j checkpoint (manifest.json, config.json, tokenizer.json, model.safetensors). */

@@ -1,7 +1,9 @@
 package dev.rlhf4j.pretrain;
 
 import ai.djl.Device;
+import dev.rlhf4j.core.AtomicFiles;
 import dev.rlhf4j.core.Interrupts;
+import dev.rlhf4j.core.RunSize;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.LanguageModel;
@@ -14,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
+import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -30,6 +34,9 @@ import tech.tablesaw.api.Table;
  * {@code minTokensPerSecond} tokens per second</b> (the compute budget of a live RLHF loop on a CPU).
  */
 public final class ModelSelection {
+
+    /** The rule's default budget: at least this many sampled tokens per second. */
+    public static final double DEFAULT_MIN_TOKENS_PER_SECOND = 1000;
 
     /**
      * One measured candidate.
@@ -102,6 +109,24 @@ public final class ModelSelection {
             return c;
         }
 
+        /**
+         * Writes the report into {@code out}: {@code selection.csv} (the table), {@code perplexity.png},
+         * {@code speed.png} and {@code samples.txt} (the choice, the reason and each candidate's samples).
+         */
+        public void write(Path out) {
+            AtomicFiles.write(out.resolve("selection.csv"), o -> table().write().csv(o));
+            AtomicFiles.write(out.resolve("perplexity.png"),
+                    o -> BitmapEncoder.saveBitmap(perplexityChart(), o, BitmapEncoder.BitmapFormat.PNG));
+            AtomicFiles.write(out.resolve("speed.png"),
+                    o -> BitmapEncoder.saveBitmap(speedChart(), o, BitmapEncoder.BitmapFormat.PNG));
+            StringBuilder samples = new StringBuilder("choice: " + choice + "\n" + reason + "\n");
+            for (Row r : rows) {
+                samples.append("\n# ").append(r.name()).append('\n');
+                r.samples().forEach(x -> samples.append(x).append('\n'));
+            }
+            AtomicFiles.writeString(out.resolve("samples.txt"), samples.toString());
+        }
+
         private double[] params() {
             return rows.stream().mapToDouble(r -> r.parameters()).toArray();
         }
@@ -120,6 +145,12 @@ public final class ModelSelection {
     static final int SPEED_REPEATS = 3;
 
     private ModelSelection() {}
+
+    /** The prompts a selection samples: the held-out ones (the first 16 in quick mode). */
+    public static List<Prompt> probePrompts(List<Prompt> prompts) {
+        List<Prompt> heldOut = prompts.stream().filter(Prompt::heldOut).toList();
+        return heldOut.subList(0, Math.min(RunSize.pick(heldOut.size(), 16), heldOut.size()));
+    }
 
     /**
      * Measures every candidate.

@@ -6,6 +6,7 @@ import dev.rlhf4j.core.AtomicFiles;
 import dev.rlhf4j.core.MetricsLog;
 import dev.rlhf4j.feedback.EloRating;
 import dev.rlhf4j.feedback.EloScores;
+import dev.rlhf4j.feedback.FeedbackLog;
 import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.feedback.SimulatedRater;
 import dev.rlhf4j.model.Checkpoint;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +39,17 @@ public final class RewardRun {
     private RewardRun() {}
 
     /**
+     * Trains a reward model on a feedback log read with {@link FeedbackLog#read}, from the pretrained
+     * model in {@code backbone} (also the reference of its normalisation), into {@code out}. The log's
+     * bad lines are skipped and named among the result's warnings (and in {@code summary.json}).
+     */
+    public static RewardTrainer.Result train(FeedbackLog.Loaded feedback, Path backbone, List<Prompt> prompts,
+            RewardConfig config, Device device, Path out, RewardTrainer.Listener listener) {
+        List<String> skipped = feedback.errors().stream().map(e -> "skipped " + e).toList();
+        return train(feedback.records(), skipped, backbone, backbone, prompts, config, device, out, listener);
+    }
+
+    /**
      * Trains a reward model on {@code records} from the backbone in {@code backbone}, sets its
      * normalisation over samples of {@code reference} (the policy PPO will start from), and writes
      * everything to {@code out}.
@@ -45,6 +58,12 @@ public final class RewardRun {
      */
     public static RewardTrainer.Result train(List<FeedbackRecord> records, Path backbone, Path reference,
             List<Prompt> prompts, RewardConfig config, Device device, Path out, RewardTrainer.Listener listener) {
+        return train(records, List.of(), backbone, reference, prompts, config, device, out, listener);
+    }
+
+    private static RewardTrainer.Result train(List<FeedbackRecord> records, List<String> skipped, Path backbone,
+            Path reference, List<Prompt> prompts, RewardConfig config, Device device, Path out,
+            RewardTrainer.Listener listener) {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -57,6 +76,11 @@ public final class RewardRun {
                 MetricsLog log = MetricsLog.toCsv(out.resolve("metrics.csv"))) {
             RewardData.Split split = RewardData.split(records, rm, scores.targets(), config.validFraction(), config.seed());
             result = RewardTrainer.train(rm, split, config, truth(prompts), log, listener);
+            if (!skipped.isEmpty()) {
+                List<String> warnings = new ArrayList<>(skipped);
+                warnings.addAll(result.warnings());
+                result = new RewardTrainer.Result(result.epochs(), result.valid(), warnings);
+            }
             try (LanguageModel ref = Checkpoint.load(reference, device)) {
                 RewardTrainer.normalize(rm, ref, prompts.stream().filter(p -> !p.heldOut()).toList(),
                         config.normalizationSamples(), SamplingConfig.defaults(), config.seed());

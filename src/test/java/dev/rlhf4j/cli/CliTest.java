@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,42 @@ class CliTest {
                 "hacking-lab")) {
             assertTrue(run(cmd, "--help")[1].contains("--out"), cmd + " has --out");
         }
+    }
+
+    /** The shared options (a mixin per group) show each command's own defaults in its help. */
+    @Test
+    void helpShowsEachCommandsDefaults() {
+        Map<String, String> outs = Map.of("pipeline", "runs/pipeline", "select", "runs/select", "adapt", "runs/adapt",
+                "pretrain", "runs/pretrain", "simulate-feedback", "datasets/feedback", "reward", "runs/reward", "ppo",
+                "runs/ppo", "evaluate", "runs/evaluate", "iterate", "runs/iterate", "hacking-lab", "runs/hacking-lab");
+        for (Map.Entry<String, String> e : outs.entrySet()) {
+            String help = run(e.getKey(), "--help")[1].replaceAll("\\s+", " ");
+            assertTrue(help.contains("--out=<out> output folder (default: " + e.getValue() + ")"), e.getKey() + ":\n" + help);
+            assertTrue(help.contains("(default: 1)") && help.contains("--device=<device> auto, cpu or gpu (default: auto)"),
+                    e.getKey() + ":\n" + help);
+        }
+        for (String cmd : List.of("pipeline", "generate", "rank", "reward", "ppo", "evaluate", "iterate", "hacking-lab")) {
+            String help = run(cmd, "--help")[1].replaceAll("\\s+", " ");
+            assertTrue(help.contains("(default: datasets/pretrained/small, the stage-1 choice)"), cmd + ":\n" + help);
+        }
+        String lab = run("hacking-lab", "--help")[1].replaceAll("\\s+", " ");
+        assertTrue(lab.contains("--init-kl-coef=BETA") && lab.contains("init_kl_coef; default: 0.2)"), lab);
+    }
+
+    /** A few pretraining steps of a toy GPT: the checkpoint records how it was made, the command line included. */
+    @Test
+    void pretrainRecordsItsRun(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("pretrain");
+        String[] r = run("pretrain", "--steps", "3", "--layers", "1", "--heads", "2", "--embd", "16",
+                "--batch-size", "4", "--seed", "5", "--out", out.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals(4, Files.readAllLines(out.resolve("metrics.csv")).size(), "a header and 3 steps");
+        com.google.gson.JsonObject info = dev.rlhf4j.model.Checkpoint.info(out);
+        assertEquals(3, info.get("steps").getAsInt());
+        assertEquals(5, info.get("seed").getAsLong());
+        assertTrue(info.get("bigramPerplexity").getAsDouble() > 1, info.toString());
+        assertTrue(info.get("command").getAsString().contains("pretrain --out " + out + " --seed 5 --steps 3 --batch-size 4"),
+                info.toString());
     }
 
     /** The same seed prints the same samples; another seed prints others. */

@@ -35,7 +35,7 @@ class LoopCommandsTest {
 
         Path lab = tmp.resolve("lab");
         r = CliTest.run("hacking-lab", "--reward", it.resolve("round-1/reward").toString(), "--steps", "3",
-                "--out", lab.toString());
+                "--init-kl-coef", "0.05", "--out", lab.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].matches("(?s).*beta=0 +\\| +-?\\d+\\.\\d{3} +\\|.*"), "a readable table:\n" + r[1]);
         List<String> table = Files.readAllLines(lab.resolve("hacking.csv"));
@@ -44,6 +44,9 @@ class LoopCommandsTest {
         for (String f : List.of("hacking.png", "hacking-kl.png", "beta=0/summary.json", "adaptive_beta/summary.json")) {
             assertTrue(Files.size(lab.resolve(f)) > 0, f);
         }
+        assertTrue(Files.readString(lab.resolve("adaptive_beta/summary.json")).contains("\"kl_coef_init\": 0.05,"),
+                "--init-kl-coef starts the penalised arm's controller");
+        assertTrue(Files.readString(lab.resolve("beta=0/summary.json")).contains("\"kl_coef_init\": 0.0,"));
     }
 
     @Test

@@ -65,6 +65,33 @@ class ModelSelectionTest {
         assertEquals("model selection: no prompts to sample", e.getMessage());
     }
 
+    /** The report's files: the table with the baselines, both charts, and the choice with every candidate's samples. */
+    @Test
+    void theReportIsWrittenWithTheChoiceAndTheSamples(@TempDir Path tmp) throws IOException {
+        SampleProbes probes = new SampleProbes(0.5, 0.8, 0.1, 0.9, 0.7);
+        ModelSelection.Report report = new ModelSelection.Report(List.of(
+                new ModelSelection.Row("tiny", 1000, 30, 30.1, 5000, probes, List.of("the pasta was cold", "our server was kind")),
+                new ModelSelection.Row("small", 9000, 20, 20.2, 2000, probes, List.of("we waited an hour"))),
+                60, 40, 1000, "small", "rule: the lowest perplexity");
+        report.write(tmp.resolve("select"));
+        List<String> csv = Files.readAllLines(tmp.resolve("select/selection.csv"));
+        assertEquals(5, csv.size(), "a header, two candidates, two baselines: " + csv);
+        assertTrue(csv.get(1).startsWith("tiny,1000,30.0,") && csv.get(4).startsWith("unigram baseline,,60.0,"), csv.toString());
+        assertEquals("choice: small\nrule: the lowest perplexity\n\n# tiny\nthe pasta was cold\nour server was kind\n"
+                + "\n# small\nwe waited an hour\n", Files.readString(tmp.resolve("select/samples.txt")));
+        assertTrue(Files.size(tmp.resolve("select/perplexity.png")) > 0 && Files.size(tmp.resolve("select/speed.png")) > 0);
+    }
+
+    /** A selection samples the held-out prompts only, 16 of them in quick mode (the suite's mode). */
+    @Test
+    void probePromptsAreHeldOut() {
+        List<Prompt> all = ReviewWorld.readPrompts(DATA.resolve("prompts.csv"));
+        List<Prompt> probes = ModelSelection.probePrompts(all);
+        List<Prompt> heldOut = all.stream().filter(Prompt::heldOut).toList();
+        assertEquals(dev.rlhf4j.core.RunSize.pick(heldOut.size(), 16), probes.size());
+        assertEquals(heldOut.subList(0, probes.size()), probes);
+    }
+
     @Test
     void aFolderThatIsNoModelIsExplained(@TempDir Path tmp) throws IOException {
         var e = assertThrows(IllegalArgumentException.class, () -> ModelCatalog.of(tmp));
