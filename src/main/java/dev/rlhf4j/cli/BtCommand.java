@@ -1,5 +1,6 @@
 package dev.rlhf4j.cli;
 
+import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.feedback.BradleyTerry;
 import dev.rlhf4j.feedback.Intervals;
 import dev.rlhf4j.feedback.Leaderboard;
@@ -7,7 +8,6 @@ import dev.rlhf4j.feedback.Match;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +56,7 @@ public final class BtCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "Bradley–Terry fit of %d matches between %d players, prior %s: %s after %d Newton steps,"
                 + " log-likelihood %.4f%n", matches.size(), fit.ratings().size(), EloCommand.number(prior),
                 fit.converged() ? "converged" : "NOT converged", fit.iterations(), fit.logLikelihood());
-        Intervals intervals = bootstrap == 0 ? null : bt.bootstrap(matches, bootstrap, dev.rlhf4j.core.Seeds.derive(seed, "bt-bootstrap"));
+        Intervals intervals = bootstrap == 0 ? null : bt.bootstrap(matches, bootstrap, Seeds.derive(seed, "bt-bootstrap"));
         if (intervals != null) {
             System.out.printf(Locale.ROOT, "95%% intervals from %d bootstrap resamples (seed %d)%s%n", bootstrap, seed,
                     intervals.regularized() == 0 ? "" : String.format(Locale.ROOT, "; %d resamples had no finite maximum-likelihood"

@@ -1,5 +1,6 @@
 package dev.rlhf4j.cli;
 
+import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.feedback.EloRating;
 import dev.rlhf4j.feedback.Intervals;
 import dev.rlhf4j.feedback.Leaderboard;
@@ -8,7 +9,6 @@ import dev.rlhf4j.feedback.Matches;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +52,7 @@ public final class EloCommand implements Callable<Integer> {
         EloRating elo = new EloRating(k, initial, scale, base);
         List<Match> matches = readMatches(input);
         EloRating.Ratings ratings = elo.rate(matches);
-        Intervals intervals = bootstrap == 0 ? null : elo.bootstrap(matches, bootstrap, dev.rlhf4j.core.Seeds.derive(seed, "elo-bootstrap"));
+        Intervals intervals = bootstrap == 0 ? null : elo.bootstrap(matches, bootstrap, Seeds.derive(seed, "elo-bootstrap"));
         String title = String.format(Locale.ROOT, "Elo (K=%s)", number(k));
         Leaderboard board = Leaderboard.of(title, ratings.ratings(), intervals, matches);
         System.out.printf(Locale.ROOT, "online Elo of %d matches between %d players in file order: K=%s, initial %s, scale %s,"

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.feedback.BradleyTerry;
 import dev.rlhf4j.feedback.EloRating;
 import dev.rlhf4j.feedback.Intervals;
@@ -14,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,13 +145,13 @@ class RatingCommandsTest {
         assertEquals("0", CliTest.run("elo", "--input", in.toString(), "--out", eloOut.toString(), "--k", "4",
                 "--bootstrap", "30", "--seed", "7")[0]);
         EloRating elo = new EloRating(4, 1000, 400, 10);
-        assertSameNumbers(elo.rate(matches).ratings(), elo.bootstrap(matches, 30, new Random(7)), rows(eloOut));
+        assertSameNumbers(elo.rate(matches).ratings(), elo.bootstrap(matches, 30, Seeds.derive(7, "elo-bootstrap")), rows(eloOut));
 
         Path btOut = tmp.resolve("bt.csv");
         assertEquals("0", CliTest.run("bt", "--input", in.toString(), "--out", btOut.toString(), "--bootstrap", "30",
                 "--seed", "7")[0]);
         BradleyTerry bt = BradleyTerry.defaults();
-        assertSameNumbers(bt.fit(matches).ratings(), bt.bootstrap(matches, 30, new Random(7)), rows(btOut));
+        assertSameNumbers(bt.fit(matches).ratings(), bt.bootstrap(matches, 30, Seeds.derive(7, "bt-bootstrap")), rows(btOut));
     }
 
     private static void assertSameNumbers(Map<String, Double> ratings, Intervals intervals, Map<String, String[]> rows) {
