@@ -53,7 +53,11 @@ class HackingLabTest {
         assertTrue(Math.abs(kl) > 1e-3, "the policy moved: KL " + kl);
         double beta = leashed.get(1).get("objective/kl_coef");
         assertTrue(beta > 0);
-        assertEquals(-beta * kl, leashed.get(1).get("ppo/mean_non_score_reward"), 1e-12, "penalty = −β·KL with this iteration's β");
+        // ppo/mean_non_score_reward is TRL's per-token mean of −β·KL_t; objective/kl sums KL_t over a
+        // response, so the penalty per token is −β·KL divided by the mean response length.
+        double len = leashed.get(1).get("tokens/responses_len_mean");
+        assertEquals(-beta * kl / len, leashed.get(1).get("ppo/mean_non_score_reward"), 1e-9,
+                "penalty per token = −β·KL/length with this iteration's β");
         assertEquals(List.of("beta=0", "adaptive beta"), HackingLab.table(result).stringColumn("run").asList());
         assertEquals(4, HackingLab.chart(result).getSeriesMap().size());
         assertEquals(2, HackingLab.klChart(result).getSeriesMap().size());
