@@ -99,6 +99,11 @@ class JupyterKernelTest {
         // the JVM's own warnings ("WARNING: A restricted method ...", "WARNING: A terminally deprecated method in
         // sun.misc.Unsafe ...") on the kernel's console, which the Python output includes
         assertTrue(!out.contains("WARNING: A "), "a JVM warning reached the console:\n" + out);
+        // one notebook on Java 25, the quickest (02, human feedback and Elo: about 10 s in quick mode)
+        String nb = runPython(env, 6, "run_notebooks.py",
+                Path.of("notebooks", "02-human-feedback-elo.ipynb").toAbsolutePath().toString());
+        assertTrue(nb.contains("02-human-feedback-elo"), "notebook 02 ran on Java 25:\n" + nb);
+        assertTrue(!nb.contains("WARNING: A "), "a JVM warning reached the notebook's console:\n" + nb);
     }
 
     static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
