@@ -227,10 +227,10 @@ public record PpoConfig(
 
         /** The config, validated. */
         public PpoConfig build() {
-            return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl, target, horizon, gamma, lam,
-                    cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty, whitenRewards, useScoreScaling,
-                    useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold, maxGradNorm, sampling, device,
-                    seed);
+            return new PpoConfig(steps, learningRate, batchSize, miniBatchSize, ppoEpochs, initKlCoef, adapKlCtrl,
+                    target, horizon, gamma, lam, cliprange, cliprangeValue, vfCoef, entropyCoef, klPenalty,
+                    whitenRewards, useScoreScaling, useScoreNorm, scoreClip, missingEosPenalty, ratioThreshold,
+                    maxGradNorm, sampling, device, seed);
         }
     }
 }
