@@ -249,6 +249,7 @@
     state.labels = new Map();
     task.completions.forEach((c, i) => state.labels.set(c.id, i + 1));
     $('prompt').textContent = task.prompt;
+    $('rank').dataset.task = task.task;
     $('keys-k').textContent = String(task.completions.length);
     buildCards(task);
     render();
