@@ -60,7 +60,7 @@
     text('agree-people', percent(agreement.people));
     text('agree-people-n', agreement.people == null
       ? '(not enough shared tasks yet)'
-      : '(' + (agreement.peoplePairs ?? 0) + ' pairs of people)');
+      : '(' + (agreement.peoplePairs ?? 0) + ' pairs of rankings of one task)');
     text('agree-sim', percent(agreement.simulated));
     text('agree-sim-n', agreement.simulated == null
       ? '(not enough rankings yet)'
@@ -68,7 +68,7 @@
     topList(board.top || []);
   }
 
-  /** One row per source: name, "1032 [1001, 1060]", a bar of the interval on a shared scale, counts. */
+  /** One row per source: name, "1032 [1001, 1060]" over a bar of the interval on a shared scale, counts. */
   function ratingTable(id, rows, counts) {
     const body = $(id).querySelector('tbody');
     const sorted = rows.slice().sort((a, b) => b.rating - a.rating);
@@ -83,7 +83,7 @@
     if (sorted.length === 0) {
       const tr = document.createElement('tr');
       const td = document.createElement('td');
-      td.colSpan = 4;
+      td.colSpan = 3;
       td.className = 'empty';
       td.textContent = 'No rankings yet';
       tr.append(td);
@@ -102,9 +102,6 @@
       interval.className = 'interval';
       interval.textContent = finite(row.lower) && finite(row.upper)
         ? ' [' + fmt(row.lower, 0) + ', ' + fmt(row.upper, 0) + ']' : '';
-      rating.append(main, interval);
-      const bar = document.createElement('td');
-      bar.className = 'bar-col';
       const svg = document.createElementNS(SVG, 'svg');
       svg.setAttribute('viewBox', '0 0 100 12');
       svg.setAttribute('preserveAspectRatio', 'none');
@@ -129,11 +126,11 @@
         point.classList.add('point');
         svg.append(point);
       }
-      bar.append(svg);
+      rating.append(main, interval, svg);
       const count = document.createElement('td');
       count.className = 'wlt';
       count.textContent = counts(row);
-      tr.append(source, rating, bar, count);
+      tr.append(source, rating, count);
       fresh.push(tr);
     }
     body.replaceChildren(...fresh);
