@@ -1,16 +1,19 @@
 package dev.rlhf4j.workshop;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.rlhf4j.core.Devices;
 import dev.rlhf4j.core.Home;
 import dev.rlhf4j.feedback.FeedbackLog;
 import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.feedback.Ranking;
 import dev.rlhf4j.feedback.Rater;
 import dev.rlhf4j.feedback.SimulatedRater;
+import dev.rlhf4j.pretrain.ModelCatalog;
 import dev.rlhf4j.world.Prompt;
 import dev.rlhf4j.world.ReviewPreference;
 import dev.rlhf4j.world.ReviewWorld;
@@ -26,6 +29,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -68,6 +72,9 @@ public final class WorkshopServer implements AutoCloseable {
 
     static final String CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self'; style-src 'self';"
             + " frame-ancestors 'self'; form-action 'self'; base-uri 'none'";
+
+    /** Gson's default writer escapes the characters of markup in strings. */
+    private static final Gson HTML_SAFE = new Gson();
 
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1," + Room.MAX_KEY + "}");
     private static final Pattern CODE = Pattern.compile("[A-Za-z0-9-]{1,32}");
@@ -224,6 +231,7 @@ public final class WorkshopServer implements AutoCloseable {
     private volatile long boardVersion = -1;
     private volatile long boardNanos;
     private volatile byte[] qr;
+    private AutoCloseable owned;
 
     private WorkshopServer(Settings settings, FeedbackStore store, Room room, String adminToken, List<Prompt> prompts) {
         this.settings = settings;
@@ -272,6 +280,25 @@ public final class WorkshopServer implements AutoCloseable {
             return new WorkshopServer(settings, store, room, admin, prompts);
         } catch (RuntimeException e) {
             store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Serves a workshop on the bundled defaults: tasks sampled from the stage-1 model
+     * ({@link ModelCatalog#DEFAULT_MODEL}) on the training prompts of the settings' corpus, on the CPU
+     * or a GPU when DJL sees one. The model is closed with the server.
+     */
+    public static WorkshopServer start(Settings settings) {
+        Path checkpoint = Home.resolve(ModelCatalog.DEFAULT_MODEL);
+        List<Prompt> train = ReviewWorld.readPrompts(Home.resolve(settings.prompts())).stream().filter(p -> !p.heldOut()).toList();
+        SampledTasks tasks = new SampledTasks(checkpoint, checkpoint.getFileName().toString(), train, Devices.resolve("auto"));
+        try {
+            WorkshopServer server = start(settings, tasks);
+            server.owned = tasks;
+            return server;
+        } catch (RuntimeException e) {
+            tasks.close();
             throw e;
         }
     }
@@ -354,6 +381,13 @@ public final class WorkshopServer implements AutoCloseable {
             app.stop();
         } finally {
             store.close();
+            if (owned != null) {
+                try {
+                    owned.close();
+                } catch (Exception e) {
+                    LOG.warn("closing the task model: {}", e.getMessage());
+                }
+            }
         }
     }
 
@@ -621,7 +655,7 @@ public final class WorkshopServer implements AutoCloseable {
                 try {
                     long now = room.version();
                     if (board == null || now != boardVersion) {
-                        board = RoomBoard.of(room, joinUrl(), prompts, taste, java.time.Instant.now()).toString();
+                        board = HTML_SAFE.toJson(RoomBoard.of(room, joinUrl(), prompts, taste, java.time.Instant.now()));
                         boardVersion = now;
                         boardNanos = System.nanoTime();
                     }
@@ -700,7 +734,7 @@ public final class WorkshopServer implements AutoCloseable {
             o.addProperty("joined", p.joined.toString());
             a.add(o);
         }
-        ctx.contentType("application/json").result(a.toString());
+        ctx.contentType("application/json").result(HTML_SAFE.toJson(a));
     }
 
     // ---- request plumbing --------------------------------------------------------------------
@@ -795,11 +829,12 @@ public final class WorkshopServer implements AutoCloseable {
         return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : null;
     }
 
+    /** A JSON answer, HTML-safe: {@code <}, {@code >}, {@code &}, {@code =} and {@code '} as \\u escapes. */
     private static void json(Context ctx, int status, JsonElement body) {
-        ctx.status(status).contentType("application/json").result(body.toString());
+        ctx.status(status).contentType("application/json").result(HTML_SAFE.toJson(body));
     }
 
-    /** A one-line JSON error. Gson escapes {@code <}, {@code >} and {@code &}, so no markup survives. */
+    /** A one-line JSON error; as every JSON answer, it carries no markup. */
     private static void error(Context ctx, int status, String message) {
         JsonObject o = new JsonObject();
         o.addProperty("error", message);
