@@ -72,8 +72,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * with the keyboard (with undo and a tie), skips one, and sees the next task at once each time; the
  * projector, open in another tab, follows. A rater named {@code <script>alert(1)</script>} shows as
  * text on both pages. A ranking submitted while the network is down is kept on the device and stored
- * once when it comes back, even across a reload. On a 390×844 touch phone the page fits, a finger
- * drags by the handle, and a swipe on the text scrolls instead of reordering.
+ * once when it comes back, even across a reload; one whose answer is lost is sent again under the same
+ * idempotency key and the page says "saved" only when the server has it. When the round closes the
+ * page says it is waiting, and the next round's task appears without a reload. On a 390×844 touch
+ * phone the page fits, a finger drags by the handle, and a swipe on the text scrolls instead of
+ * reordering. Neither page trips the server's Content-Security-Policy.
  *
  * <p>Without chromium or chromedriver the tests skip, except under {@code CI=true}, where they fail.
  * The screenshots for the README are written to {@code target/workshop-screenshots/}; with
