@@ -91,7 +91,12 @@ final class RoomBoard {
         } else {
             EloRating elo = EloRating.defaults();
             Intervals eloIntervals = elo.bootstrap(matches, BOOTSTRAP_ROUNDS, Seeds.derive(matches.size(), "board-elo"));
-            o.add("elo", rows(Leaderboard.of("Elo", elo.rate(matches).ratings(), eloIntervals, matches)));
+            // Online Elo depends on the order the rankings came in, so its value on all of them can
+            // fall outside its own bootstrap interval; the board shows the bootstrap median, as
+            // Arena's Elo leaderboard did.
+            Map<String, Double> medians = new HashMap<>();
+            eloIntervals.players().forEach((player, i) -> medians.put(player, i.median()));
+            o.add("elo", rows(Leaderboard.of("Elo", medians, eloIntervals, matches)));
             BradleyTerry bt = BradleyTerry.defaults().withPrior(BOARD_PRIOR);
             Intervals btIntervals = bt.bootstrap(matches, BOOTSTRAP_ROUNDS, Seeds.derive(matches.size(), "board-bt"));
             o.add("bt", rows(Leaderboard.of("Bradley-Terry", bt.fit(matches).ratings(), btIntervals, matches)));

@@ -1,6 +1,7 @@
 package dev.rlhf4j.workshop;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -74,7 +75,7 @@ public final class WorkshopServer implements AutoCloseable {
             + " frame-ancestors 'self'; form-action 'self'; base-uri 'none'";
 
     /** Gson's default writer escapes the characters of markup in strings. */
-    private static final Gson HTML_SAFE = new Gson();
+    private static final Gson HTML_SAFE = new GsonBuilder().serializeNulls().create();
 
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1," + Room.MAX_KEY + "}");
     private static final Pattern CODE = Pattern.compile("[A-Za-z0-9-]{1,32}");
@@ -347,6 +348,11 @@ public final class WorkshopServer implements AutoCloseable {
     /** The admin token (show it once, to the instructor). */
     public String adminToken() {
         return adminToken;
+    }
+
+    /** The room's live state (for tests in this package). */
+    Room room() {
+        return room;
     }
 
     /** The store the rankings go to. */
