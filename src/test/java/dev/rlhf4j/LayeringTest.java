@@ -34,14 +34,16 @@ class LayeringTest {
             Map.entry("model", Set.of("core", "text")),
             Map.entry("pretrain", Set.of("core", "text", "world", "model")),
             Map.entry("feedback", Set.of("core", "text", "world", "model")),
+            Map.entry("workshop", Set.of("core", "text", "world", "model", "pretrain", "feedback")),
             Map.entry("reward", Set.of("core", "text", "world", "model", "feedback")),
             Map.entry("eval", Set.of("core", "text", "world", "model", "feedback", "reward")),
             Map.entry("ppo", Set.of("core", "text", "world", "model", "feedback", "reward", "eval")),
             Map.entry("loop", Set.of("core", "text", "world", "model", "pretrain", "feedback", "reward", "eval", "ppo")),
             Map.entry("kernel", Set.of("core", "text", "model")),
-            Map.entry("bench", Set.of("core", "text", "world", "model", "pretrain", "feedback", "reward", "eval", "ppo")),
-            Map.entry("cli", Set.of("core", "text", "world", "model", "pretrain", "feedback", "reward", "eval", "ppo",
-                    "loop", "kernel", "bench")));
+            Map.entry("bench", Set.of("core", "text", "world", "model", "pretrain", "feedback", "workshop", "reward", "eval",
+                    "ppo")),
+            Map.entry("cli", Set.of("core", "text", "world", "model", "pretrain", "feedback", "workshop", "reward", "eval",
+                    "ppo", "loop", "kernel", "bench")));
 
     /** A use of another package: an import or a fully qualified name, in code or javadoc. */
     static final Pattern USE = Pattern.compile("dev\\.rlhf4j\\.([a-z]+)\\.");

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             IterateCommand.class,
             HackingLabCommand.class,
             KernelCommand.class,
+            WorkshopCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })
