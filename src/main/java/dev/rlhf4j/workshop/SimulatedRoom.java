@@ -261,11 +261,14 @@ public final class SimulatedRoom {
         for (int w = 0; w < workers; w++) {
             people.add(new ArrayList<>());
         }
+        // names are unique in a room, so a second run needs new ones; the tastes' noise is seeded by seed and number
+        String tag = UUID.randomUUID().toString().substring(0, 4);
         for (int i = 0; i < settings.raters(); i++) {
-            String name = String.format(Locale.ROOT, "sim-%03d", i + 1);
+            String name = String.format(Locale.ROOT, "sim-%s-%03d", tag, i + 1);
             SimulatedRater taste = panel.get(i % panel.size());
-            people.get(i % workers).add(new Person(name, new SimulatedRater(name + "-" + taste.name().substring(4),
-                    taste.preference(), settings.temperature(), SimulatedRater.DEFAULT_TIE_MARGIN, settings.seed())));
+            String raterName = String.format(Locale.ROOT, "%s-%03d", taste.name(), i + 1);
+            people.get(i % workers).add(new Person(name, new SimulatedRater(raterName, taste.preference(),
+                    settings.temperature(), SimulatedRater.DEFAULT_TIE_MARGIN, settings.seed())));
         }
         List<long[]> latencies = Collections.synchronizedList(new ArrayList<>());
         try {
@@ -464,7 +467,7 @@ public final class SimulatedRoom {
         }
 
         private boolean join(Person p) throws InterruptedException {
-            WorkshopClient.Reply r = retried(() -> client.join(p.name, settings.code()), "POST /api/join");
+            WorkshopClient.Reply r = retried(() -> client.join(p.name, settings.code(), true), "POST /api/join");
             if (r == null) {
                 return false;
             }

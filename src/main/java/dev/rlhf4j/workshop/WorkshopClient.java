@@ -167,11 +167,18 @@ public final class WorkshopClient {
         }
     }
 
-    /** {@code POST /api/join}: 201 with {@code {rater, name, token}} and the cookie. */
-    public Reply join(String name, String code) throws IOException, InterruptedException {
+    /**
+     * {@code POST /api/join}: 201 with {@code {rater, name, token}} and the cookie. A {@code simulated}
+     * rater says so ({@code "simulated": true}), so its rankings are logged with source
+     * {@code simulated}, not {@code human}.
+     */
+    public Reply join(String name, String code, boolean simulated) throws IOException, InterruptedException {
         JsonObject body = new JsonObject();
         body.addProperty("name", name);
         body.addProperty("code", code);
+        if (simulated) {
+            body.addProperty("simulated", true);
+        }
         return send("POST", "api/join", null, body);
     }
 

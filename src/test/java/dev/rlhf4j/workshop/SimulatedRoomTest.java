@@ -155,6 +155,10 @@ class SimulatedRoomTest {
     void join(HttpExchange ex) throws IOException {
         JsonObject body = JsonParser.parseString(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
                 .getAsJsonObject();
+        if (!body.has("simulated") || !body.get("simulated").getAsBoolean()) {
+            send(ex, 400, "{\"error\":\"a simulated person must say so\"}");
+            return;
+        }
         if (!"demo".equals(body.get("code").getAsString())) {
             send(ex, 403, "{\"error\":\"wrong code\"}");
             return;
