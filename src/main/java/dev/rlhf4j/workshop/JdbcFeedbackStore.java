@@ -401,9 +401,9 @@ final class JdbcFeedbackStore implements FeedbackStore {
                 p.setString(1, workshopId);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
-                        long closed = r.getLong(4);
-                        rounds.add(new Round(workshopId, r.getInt(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)),
-                                r.wasNull() ? null : Instant.ofEpochMilli(closed)));
+                        long closedMs = r.getLong(4);
+                        Instant closed = r.wasNull() ? null : Instant.ofEpochMilli(closedMs); // wasNull: the column read last
+                        rounds.add(new Round(workshopId, r.getInt(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)), closed));
                     }
                 }
             }

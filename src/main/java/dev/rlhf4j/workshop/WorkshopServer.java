@@ -1,5 +1,6 @@
 package dev.rlhf4j.workshop;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -68,6 +69,9 @@ public final class WorkshopServer implements AutoCloseable {
 
     static final String CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self'; style-src 'self';"
             + " frame-ancestors 'self'; form-action 'self'; base-uri 'none'";
+
+    /** Gson's default writer escapes the characters of markup in strings. */
+    private static final Gson HTML_SAFE = new Gson();
 
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1," + Room.MAX_KEY + "}");
     private static final Pattern CODE = Pattern.compile("[A-Za-z0-9-]{1,32}");
@@ -621,7 +625,7 @@ public final class WorkshopServer implements AutoCloseable {
                 try {
                     long now = room.version();
                     if (board == null || now != boardVersion) {
-                        board = RoomBoard.of(room, joinUrl(), prompts, taste, java.time.Instant.now()).toString();
+                        board = HTML_SAFE.toJson(RoomBoard.of(room, joinUrl(), prompts, taste, java.time.Instant.now()));
                         boardVersion = now;
                         boardNanos = System.nanoTime();
                     }
@@ -700,7 +704,7 @@ public final class WorkshopServer implements AutoCloseable {
             o.addProperty("joined", p.joined.toString());
             a.add(o);
         }
-        ctx.contentType("application/json").result(a.toString());
+        ctx.contentType("application/json").result(HTML_SAFE.toJson(a));
     }
 
     // ---- request plumbing --------------------------------------------------------------------
@@ -795,11 +799,12 @@ public final class WorkshopServer implements AutoCloseable {
         return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : null;
     }
 
+    /** A JSON answer, HTML-safe: {@code <}, {@code >}, {@code &}, {@code =} and {@code '} as \\u escapes. */
     private static void json(Context ctx, int status, JsonElement body) {
-        ctx.status(status).contentType("application/json").result(body.toString());
+        ctx.status(status).contentType("application/json").result(HTML_SAFE.toJson(body));
     }
 
-    /** A one-line JSON error. Gson escapes {@code <}, {@code >} and {@code &}, so no markup survives. */
+    /** A one-line JSON error; as every JSON answer, it carries no markup. */
     private static void error(Context ctx, int status, String message) {
         JsonObject o = new JsonObject();
         o.addProperty("error", message);
