@@ -607,18 +607,17 @@ public final class SimulatedRoom {
         }
     }
 
-    private void ack(String id) {
+    /** Records an acknowledged id: in the list and the acks file in the same order. */
+    private synchronized void ack(String id) {
         acked.add(id);
         ackCount.incrementAndGet();
         if (acksOut != null) {
-            synchronized (this) {
-                try {
-                    acksOut.write(id);
-                    acksOut.write('\n');
-                    acksOut.flush(); // a crash of this process loses no acknowledged id
-                } catch (IOException e) {
-                    throw new UncheckedIOException("--acks " + settings.acks() + ": " + e.getMessage(), e);
-                }
+            try {
+                acksOut.write(id);
+                acksOut.write('\n');
+                acksOut.flush(); // a crash of this process loses no acknowledged id
+            } catch (IOException e) {
+                throw new UncheckedIOException("--acks " + settings.acks() + ": " + e.getMessage(), e);
             }
         }
     }
