@@ -160,6 +160,8 @@ public final class SimulatedRoom {
      * @param acked the ids of the acknowledged rankings, in the order they arrived (each once)
      * @param errors errors by kind ({@code "http 503 (retried)"}, {@code "connection ConnectException (retried)"},
      *     {@code "http 409"}, ...), retried ones included
+     * @param repeats acknowledgements that came as 200: the server already had the key (a retry of a
+     *     post whose first answer was lost)
      * @param noTask the 204 answers (a person had no task and polled again)
      * @param seconds the run's wall time
      * @param posts the POSTs of rankings that got an answer
@@ -167,7 +169,7 @@ public final class SimulatedRoom {
      * @param p99Millis their 99th-percentile latency
      * @param stopped why the run ended before the target, or "" when it reached it
      */
-    public record Result(int target, List<String> acked, Map<String, Long> errors, long noTask, double seconds,
+    public record Result(int target, List<String> acked, Map<String, Long> errors, long repeats, long noTask, double seconds,
             int posts, double p50Millis, double p99Millis, String stopped) {
 
         /** Copies the collections. */
@@ -199,6 +201,7 @@ public final class SimulatedRoom {
                 b.append("errors:\n");
                 errors.forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %6d  %s%n", v, k)));
             }
+            b.append(String.format(Locale.ROOT, "acknowledged as a repeat of a key the server had (200): %d%n", repeats));
             b.append(String.format(Locale.ROOT, "no task now (204, polled again): %d%n", noTask));
             if (!stopped.isEmpty()) {
                 b.append("stopped early: ").append(stopped).append('\n');
@@ -218,6 +221,7 @@ public final class SimulatedRoom {
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, String> reasons = new ConcurrentHashMap<>();
     private final LongAdder noTask = new LongAdder();
+    private final LongAdder repeats = new LongAdder();
     private final LongAdder finalErrors = new LongAdder();
     private volatile String stopped = "";
     private BufferedWriter acksOut;
@@ -323,7 +327,7 @@ public final class SimulatedRoom {
                 : !stopped.isEmpty() ? stopped
                 : System.nanoTime() - deadline > 0 ? "timeout after " + settings.timeout().toSeconds() + " s"
                 : "every person left (no task for " + settings.idleLimit().toSeconds() + " s, or the join failed)";
-        return new Result(settings.rankings(), new ArrayList<>(acked), errs, noTask.sum(), seconds, all.length,
+        return new Result(settings.rankings(), new ArrayList<>(acked), errs, repeats.sum(), noTask.sum(), seconds, all.length,
                 percentile(all, 50) / 1e6, percentile(all, 99) / 1e6, why);
     }
 
@@ -522,6 +526,9 @@ public final class SimulatedRoom {
                 }
                 latency(r.nanos());
                 if (r.status() == 201 || r.status() == 200) {
+                    if (r.status() == 200) {
+                        repeats.increment();
+                    }
                     ack(r.json().get("id").getAsString());
                     return Turn.ACKED;
                 }
