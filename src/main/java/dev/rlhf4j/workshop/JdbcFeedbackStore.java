@@ -27,6 +27,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -37,7 +41,8 @@ import org.sqlite.SQLiteDataSource;
  * one transaction each and recorded in {@code schema_version}. SQLite runs in WAL mode with
  * {@code synchronous=FULL}, so a commit has reached the disk before a method returns, and with one
  * connection, so writers never meet {@code SQLITE_BUSY}. PostgreSQL commits are durable by its own
- * default ({@code synchronous_commit=on}).
+ * default ({@code synchronous_commit=on}). Rankings are stored by group commit
+ * ({@link #addRanking}): a flush costs milliseconds, and a room sends hundreds a second.
  */
 final class JdbcFeedbackStore implements FeedbackStore {
 
@@ -121,6 +126,7 @@ final class JdbcFeedbackStore implements FeedbackStore {
         JdbcFeedbackStore store = new JdbcFeedbackStore(pool, kind, where);
         try {
             store.migrate();
+            store.startWriter();
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -313,35 +319,119 @@ final class JdbcFeedbackStore implements FeedbackStore {
         return name.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Group commit: rankings wait in a queue and one writer thread stores all that are waiting in
+     * one transaction, so one disk flush acknowledges many. Each caller returns when the
+     * transaction holding its ranking has committed.
+     */
     @Override
     public Added addRanking(StoredRanking r) {
-        return run(c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO rankings (id, workshop_id, task_id, rater_id, idem_key,"
-                    + " ranking, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                p.setString(1, r.id());
-                p.setString(2, r.workshopId());
-                p.setString(3, r.taskId());
-                p.setString(4, r.raterId());
-                p.setString(5, r.key());
-                p.setString(6, GSON.toJson(r.ranking().groups()));
-                p.setLong(7, r.created().toEpochMilli());
-                if (p.executeUpdate() == 1) {
-                    return new Created(r);
+        Pending p = new Pending(r, new CompletableFuture<>());
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the store " + where + " is closed");
+            }
+            queue.add(p);
+        }
+        try {
+            return p.done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while the ranking was being stored; send it again", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The most rankings one transaction stores. */
+    static final int MAX_BATCH = 256;
+
+    private record Pending(StoredRanking ranking, CompletableFuture<Added> done) {}
+
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private volatile boolean closed;
+    private Thread writer;
+
+    private void startWriter() {
+        writer = new Thread(() -> {
+            List<Pending> batch = new ArrayList<>();
+            while (true) {
+                batch.clear();
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    break;
+                }
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            }
+            List<Pending> left = new ArrayList<>();
+            queue.drainTo(left);
+            for (Pending p : left) {
+                p.done.completeExceptionally(new StoreUnavailableException("the store was closed before the ranking was stored", null));
+            }
+        }, "rlhf4j-store-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Stores a batch in one transaction; if that fails for another reason than the database being away, one by one. */
+    private void write(List<Pending> batch) {
+        try {
+            List<Added> results = transaction(c -> {
+                List<Added> out = new ArrayList<>(batch.size());
+                for (Pending p : batch) {
+                    out.add(insert(c, p.ranking));
+                }
+                return out;
+            });
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done.complete(results.get(i));
+            }
+        } catch (StoreUnavailableException e) {
+            for (Pending p : batch) {
+                p.done.completeExceptionally(e);
+            }
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).done.completeExceptionally(e);
+                return;
+            }
+            for (Pending p : batch) {
+                write(List.of(p));
+            }
+        }
+    }
+
+    private static Added insert(Connection c, StoredRanking r) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO rankings (id, workshop_id, task_id, rater_id, idem_key,"
+                + " ranking, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            p.setString(1, r.id());
+            p.setString(2, r.workshopId());
+            p.setString(3, r.taskId());
+            p.setString(4, r.raterId());
+            p.setString(5, r.key());
+            p.setString(6, GSON.toJson(r.ranking().groups()));
+            p.setLong(7, r.created().toEpochMilli());
+            if (p.executeUpdate() == 1) {
+                return new Created(r);
+            }
+        }
+        // Nothing inserted: a retry of a key this rater sent before, or a second ranking of the task.
+        try (PreparedStatement p = c.prepareStatement("SELECT id, workshop_id, task_id, rater_id, idem_key, ranking,"
+                + " created_ms FROM rankings WHERE rater_id = ? AND idem_key = ?")) {
+            p.setString(1, r.raterId());
+            p.setString(2, r.key());
+            try (ResultSet rs = p.executeQuery()) {
+                if (rs.next()) {
+                    return new Repeated(ranking(rs));
                 }
             }
-            // Nothing inserted: a retry of a key this rater sent before, or a second ranking of the task.
-            try (PreparedStatement p = c.prepareStatement("SELECT id, workshop_id, task_id, rater_id, idem_key, ranking,"
-                    + " created_ms FROM rankings WHERE rater_id = ? AND idem_key = ?")) {
-                p.setString(1, r.raterId());
-                p.setString(2, r.key());
-                try (ResultSet rs = p.executeQuery()) {
-                    if (rs.next()) {
-                        return new Repeated(ranking(rs));
-                    }
-                }
-            }
-            return new AlreadyRanked(r.taskId());
-        });
+        }
+        return new AlreadyRanked(r.taskId());
     }
 
     // ---- reads -------------------------------------------------------------------------------
@@ -499,6 +589,18 @@ final class JdbcFeedbackStore implements FeedbackStore {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        writer.interrupt();
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         pool.close();
     }
 

@@ -6,12 +6,14 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.rlhf4j.core.Devices;
 import dev.rlhf4j.core.Home;
 import dev.rlhf4j.feedback.FeedbackLog;
 import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.feedback.Ranking;
 import dev.rlhf4j.feedback.Rater;
 import dev.rlhf4j.feedback.SimulatedRater;
+import dev.rlhf4j.pretrain.ModelCatalog;
 import dev.rlhf4j.world.Prompt;
 import dev.rlhf4j.world.ReviewPreference;
 import dev.rlhf4j.world.ReviewWorld;
@@ -27,6 +29,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -228,6 +231,7 @@ public final class WorkshopServer implements AutoCloseable {
     private volatile long boardVersion = -1;
     private volatile long boardNanos;
     private volatile byte[] qr;
+    private AutoCloseable owned;
 
     private WorkshopServer(Settings settings, FeedbackStore store, Room room, String adminToken, List<Prompt> prompts) {
         this.settings = settings;
@@ -276,6 +280,25 @@ public final class WorkshopServer implements AutoCloseable {
             return new WorkshopServer(settings, store, room, admin, prompts);
         } catch (RuntimeException e) {
             store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Serves a workshop on the bundled defaults: tasks sampled from the stage-1 model
+     * ({@link ModelCatalog#DEFAULT_MODEL}) on the training prompts of the settings' corpus, on the CPU
+     * or a GPU when DJL sees one. The model is closed with the server.
+     */
+    public static WorkshopServer start(Settings settings) {
+        Path checkpoint = Home.resolve(ModelCatalog.DEFAULT_MODEL);
+        List<Prompt> train = ReviewWorld.readPrompts(Home.resolve(settings.prompts())).stream().filter(p -> !p.heldOut()).toList();
+        SampledTasks tasks = new SampledTasks(checkpoint, checkpoint.getFileName().toString(), train, Devices.resolve("auto"));
+        try {
+            WorkshopServer server = start(settings, tasks);
+            server.owned = tasks;
+            return server;
+        } catch (RuntimeException e) {
+            tasks.close();
             throw e;
         }
     }
@@ -358,6 +381,13 @@ public final class WorkshopServer implements AutoCloseable {
             app.stop();
         } finally {
             store.close();
+            if (owned != null) {
+                try {
+                    owned.close();
+                } catch (Exception e) {
+                    LOG.warn("closing the task model: {}", e.getMessage());
+                }
+            }
         }
     }
 
