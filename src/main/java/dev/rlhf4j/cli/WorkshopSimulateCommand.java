@@ -41,6 +41,10 @@ public final class WorkshopSimulateCommand implements Callable<Integer> {
     @Option(names = "--acks", description = "append the id of every acknowledged ranking to this file, one a line")
     Path acks;
 
+    @Option(names = "--rate", description = "pace of the whole room, rankings per second; 0 = as fast as the server "
+            + "answers (default: ${DEFAULT-VALUE})")
+    double rate = 0;
+
     @Option(names = "--timeout", description = "give up after this many seconds (default: ${DEFAULT-VALUE})")
     long timeoutSeconds = 600;
 
@@ -55,9 +59,10 @@ public final class WorkshopSimulateCommand implements Callable<Integer> {
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException("--url: expected http://host:port/, found " + url);
         }
-        if (raters < 1 || rankings < 0 || (concurrency != null && concurrency < 1) || timeoutSeconds < 1) {
-            throw new IllegalArgumentException("workshop simulate: expected --raters ≥ 1, --rankings ≥ 0, --concurrency ≥ 1 "
-                    + "and --timeout ≥ 1, found " + raters + ", " + rankings + ", " + concurrency + ", " + timeoutSeconds);
+        if (raters < 1 || rankings < 0 || (concurrency != null && concurrency < 1) || timeoutSeconds < 1 || !(rate >= 0)) {
+            throw new IllegalArgumentException("workshop simulate: expected --raters ≥ 1, --rankings ≥ 0, --concurrency ≥ 1"
+                    + ", --timeout ≥ 1 and --rate ≥ 0, found " + raters + ", " + rankings + ", " + concurrency + ", "
+                    + timeoutSeconds + ", " + rate);
         }
         int c = concurrency == null ? raters : concurrency;
         if (c > raters) {
@@ -65,7 +70,7 @@ public final class WorkshopSimulateCommand implements Callable<Integer> {
         }
         SimulatedRoom.Settings settings = SimulatedRoom.Settings.defaults(uri).toBuilder()
                 .code(code).raters(raters).rankings(rankings).concurrency(c).seed(seed).acks(acks)
-                .timeout(Duration.ofSeconds(timeoutSeconds)).build();
+                .timeout(Duration.ofSeconds(timeoutSeconds)).rate(rate).build();
         if (settings.code().isEmpty()) {
             throw new IllegalArgumentException("workshop simulate: give the join code with --code or in --url (?code=...)");
         }

@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -67,9 +68,12 @@ public final class SimulatedRoom {
      * @param poll how long a person with no task (204) waits before asking again
      * @param idleLimit a person who got no task for this long leaves
      * @param temperature the tastes' Bradley–Terry noise T
+     * @param rate the pace of the whole room in rankings per second: the n-th ranking is begun (its
+     *     task fetched) no earlier than n/rate seconds after the start, so the server sees a steady
+     *     load and the latencies are those of that load; 0 = every person as fast as the server answers
      */
     public record Settings(URI url, String code, int raters, int rankings, int concurrency, long seed, Path acks,
-            Duration timeout, Duration requestTimeout, Duration poll, Duration idleLimit, double temperature) {
+            Duration timeout, Duration requestTimeout, Duration poll, Duration idleLimit, double temperature, double rate) {
 
         /** Checks the counts and durations. */
         public Settings {
@@ -88,15 +92,21 @@ public final class SimulatedRoom {
             if (!(temperature > 0)) {
                 throw new IllegalArgumentException("SimulatedRoom: temperature must be > 0, found " + temperature);
             }
+            if (!(rate >= 0) || Double.isInfinite(rate)) {
+                throw new IllegalArgumentException("SimulatedRoom: rate must be ≥ 0 rankings/s (0 = no pace), found " + rate);
+            }
             if (code == null || code.isEmpty()) {
                 code = codeOf(url);
             }
         }
 
-        /** 20 people, 400 rankings, 20 connections, seed 1, no acks file, 10 minutes; a 2 s poll, 30 s of no task. */
+        /**
+         * 20 people, 400 rankings, 20 connections, seed 1, no acks file, 10 minutes; a 2 s poll, 30 s of
+         * no task; no pace.
+         */
         public static Settings defaults(URI url) {
             return new Settings(url, "", 20, 400, 20, 1, null, Duration.ofMinutes(10), Duration.ofSeconds(30),
-                    Duration.ofSeconds(2), Duration.ofSeconds(30), SimulatedRater.DEFAULT_TEMPERATURE);
+                    Duration.ofSeconds(2), Duration.ofSeconds(30), SimulatedRater.DEFAULT_TEMPERATURE, 0);
         }
 
         /** A builder that starts from these settings. */
@@ -127,11 +137,12 @@ public final class SimulatedRoom {
         private Path acks;
         private Duration timeout, requestTimeout, poll, idleLimit;
         private double temperature;
+        private double rate;
 
         private Builder(Settings s) {
             url = s.url(); code = s.code(); raters = s.raters(); rankings = s.rankings(); concurrency = s.concurrency();
             seed = s.seed(); acks = s.acks(); timeout = s.timeout(); requestTimeout = s.requestTimeout(); poll = s.poll();
-            idleLimit = s.idleLimit(); temperature = s.temperature();
+            idleLimit = s.idleLimit(); temperature = s.temperature(); rate = s.rate();
         }
 
         public Builder url(URI v) { url = v; return this; }
@@ -146,10 +157,11 @@ public final class SimulatedRoom {
         public Builder poll(Duration v) { poll = v; return this; }
         public Builder idleLimit(Duration v) { idleLimit = v; return this; }
         public Builder temperature(double v) { temperature = v; return this; }
+        public Builder rate(double v) { rate = v; return this; }
 
         public Settings build() {
             return new Settings(url, code, raters, rankings, concurrency, seed, acks, timeout, requestTimeout, poll,
-                    idleLimit, temperature);
+                    idleLimit, temperature, rate);
         }
     }
 
@@ -224,7 +236,9 @@ public final class SimulatedRoom {
     private final LongAdder repeats = new LongAdder();
     private final LongAdder finalErrors = new LongAdder();
     private volatile String stopped = "";
+    private final AtomicLong paced = new AtomicLong();
     private BufferedWriter acksOut;
+    private long start;
     private long deadline;
 
     /** A room for {@code settings}; {@link #run()} plays it. */
@@ -257,7 +271,7 @@ public final class SimulatedRoom {
      */
     public Result run() {
         boolean interrupted = false;
-        long start = System.nanoTime();
+        start = System.nanoTime();
         deadline = start + settings.timeout().toNanos();
         List<SimulatedRater> panel = SimulatedRater.panel(settings.seed());
         int workers = Math.min(settings.concurrency(), settings.raters());
@@ -394,6 +408,7 @@ public final class SimulatedRoom {
                     }
                     Turn t = Turn.NONE;
                     try {
+                        pace();
                         t = turn(p);
                     } finally {
                         if (t != Turn.ACKED) {
@@ -570,6 +585,14 @@ public final class SimulatedRoom {
             millis += rng.nextInt(50); // jitter: the room does not come back in one burst
             long left = (deadline - System.nanoTime()) / 1_000_000;
             Thread.sleep(Math.max(0, Math.min(millis, left)));
+        }
+
+        /** With a rate, waits for this ranking's start: the n-th begins at start + n/rate. */
+        private void pace() throws InterruptedException {
+            if (settings.rate() > 0) {
+                long due = start + (long) (paced.getAndIncrement() * 1e9 / settings.rate()); // t_n = t_0 + n/rate
+                sleepNanos(Math.min(due, deadline) - System.nanoTime());
+            }
         }
 
         private void latency(long nanos) {

@@ -116,6 +116,17 @@ class SimulatedRoomTest {
     }
 
     @Test
+    void aPacedRoomBeginsTheNthRankingNoEarlierThanNOverTheRate() {
+        SimulatedRoom.Settings s = SimulatedRoom.Settings.defaults(url()).toBuilder()
+                .raters(4).rankings(40).concurrency(4).seed(8).rate(10).build();
+        SimulatedRoom.Result r = new SimulatedRoom(s).run();
+        assertTrue(r.complete(), r.report());
+        // the 40th ranking begins at 39/10 s; unpaced, 4 people finish 40 on this stub in about 2 s
+        assertTrue(r.seconds() >= 39 / 10.0, "40 rankings at 10/s took " + r.seconds() + " s");
+        assertTrue(r.seconds() < 15, "pacing should not slow the room beyond its rate: " + r.seconds() + " s");
+    }
+
+    @Test
     void ranksWithTheTasteMappedToTheServersIds() {
         // near-noiseless tastes: each answer must be the taste's ranking, with positions turned into shown ids
         SimulatedRoom.Settings s = SimulatedRoom.Settings.defaults(url()).toBuilder()
