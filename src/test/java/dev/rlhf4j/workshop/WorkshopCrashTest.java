@@ -67,13 +67,16 @@ class WorkshopCrashTest {
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no close
                 assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the killed server is gone");
                 int atKill = room.acknowledged();
+                long killed = System.nanoTime();
 
                 second = serve(db, port, dir.resolve("serve-2.log"));
                 awaitHealthy(port, second, dir.resolve("serve-2.log"), Duration.ofSeconds(120));
+                double down = (System.nanoTime() - killed) / 1e9;
                 sim.join(TimeUnit.SECONDS.toMillis(300));
                 SimulatedRoom.Result r = result.get();
                 assertNotNull(r, "the room did not finish");
-                System.out.printf("[crash %s] killed at %d acknowledged; %s", kind, atKill, r.report());
+                System.out.printf("[crash %s] killed at %d acknowledged, serving again %.1f s later; %s", kind, atKill, down,
+                        r.report());
 
                 assertTrue(r.complete(), kind + ": the room goes on after the restart and finishes: " + r.report());
                 assertTrue(r.acked().size() > atKill, "rankings acknowledged after the restart");
