@@ -3,7 +3,10 @@ package dev.rlhf4j.cli;
 import dev.rlhf4j.bench.LmBenchmark;
 import dev.rlhf4j.bench.PpoBenchmark;
 import dev.rlhf4j.bench.PpoSoak;
+import dev.rlhf4j.bench.WorkshopBenchmark;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,12 +17,15 @@ import picocli.CommandLine.Option;
  * {@code --ppo} it times one PPO iteration by phase instead ({@link PpoBenchmark},
  * {@code rlhf4j-ppo.json}); with {@code --soak N} it runs N PPO iterations and checks that the
  * models' array counts stay flat and resident memory does not grow ({@link PpoSoak},
- * {@code ppo-soak.csv}). Compare with PyTorch eager by running {@code bench/run.sh} (or
- * {@code bench/run.sh --ppo}), which also runs the Python twin.
+ * {@code ppo-soak.csv}). With {@code --workshop} it puts the workshop server under 200 simulated
+ * people on SQLite and PostgreSQL ({@link WorkshopBenchmark}, {@code workshop.json}). Compare with
+ * PyTorch eager by running {@code bench/run.sh} (or {@code bench/run.sh --ppo}), which also runs the
+ * Python twin.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the bundled GPT: train-step time and generation tokens/s with and without "
                 + "the KV cache; --ppo: one PPO iteration by phase; --soak N: N PPO iterations checking for leaks "
+                + "--workshop: the workshop server under 200 simulated people on SQLite and PostgreSQL "
                 + "(bench/run.sh [--ppo] also runs the PyTorch-eager twin and prints ratios).")
 public final class BenchCommand implements Callable<Integer> {
 
@@ -62,6 +68,28 @@ public final class BenchCommand implements Callable<Integer> {
                     + "free of the Java heap filling up, run with JAVA_OPTS='-Xms512m -Xmx512m -XX:+AlwaysPreTouch'.")
     int soak;
 
+    @Option(names = "--workshop",
+            description = "Time the workshop server instead: 200 simulated people on 200 connections post rankings "
+                    + "(after a warm-up) to an in-process server on an empty SQLite file and, with --workshop-pg, a fresh "
+                    + "PostgreSQL schema, as fast as they can and paced at 200/s; prints rankings/s and the p50/p99 POST "
+                    + "latency per backend; writes workshop.json.")
+    boolean workshop;
+
+    @Option(names = "--workshop-pg", paramLabel = "URL",
+            description = "With --workshop: the PostgreSQL database, jdbc:postgresql://HOST[:PORT]/DB (default: "
+                    + "$RLHF4J_TEST_PG_URL; none: SQLite only). Credentials from $RLHF4J_DB_USER/$RLHF4J_DB_PASSWORD, "
+                    + "else $RLHF4J_TEST_PG_USER/$RLHF4J_TEST_PG_PASSWORD, else $PGUSER/$PGPASSWORD.")
+    String workshopPg = System.getenv("RLHF4J_TEST_PG_URL");
+
+    @Option(names = "--workshop-rankings", paramLabel = "N",
+            description = "With --workshop: rankings of each timed room (as fast as possible, then paced at 200/s), after "
+                    + "1,000 of warm-up (default: ${DEFAULT-VALUE}).")
+    int workshopRankings = 4000;
+
+    @Option(names = "--workshop-raters", paramLabel = "N",
+            description = "With --workshop: simulated people, one connection each (default: ${DEFAULT-VALUE}).")
+    int workshopRaters = 200;
+
     /** For picocli. */
     public BenchCommand() {}
 
@@ -73,6 +101,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // PyTorch reads its thread counts once, when the engine starts: set them before any DJL call
         LmBenchmark.presetThreads(threads);
+        if (workshop) {
+            return workshop();
+        }
         if (!ppo && soak == 0) {
             LmBenchmark.Options options = LmBenchmark.Options.defaults()
                     .withThreads(threads)
@@ -110,5 +141,32 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private int workshop() {
+        List<WorkshopBenchmark.Backend> backends = new ArrayList<>();
+        backends.add(WorkshopBenchmark.sqlite(out.resolve("workshop-bench.db")));
+        if (workshopPg != null && !workshopPg.isBlank()) {
+            backends.add(WorkshopBenchmark.postgresql(workshopPg, env("RLHF4J_DB_USER", "RLHF4J_TEST_PG_USER", "PGUSER"),
+                    env("RLHF4J_DB_PASSWORD", "RLHF4J_TEST_PG_PASSWORD", "PGPASSWORD")));
+        } else {
+            System.out.println("no PostgreSQL (--workshop-pg or $RLHF4J_TEST_PG_URL): SQLite only");
+        }
+        WorkshopBenchmark.Options options = WorkshopBenchmark.Options.defaults().withOut(out).withRaters(workshopRaters)
+                .withRankings(workshopRankings, WorkshopBenchmark.Options.defaults().warmup()).withBackends(backends);
+        WorkshopBenchmark.Result result = WorkshopBenchmark.run(options);
+        System.out.print(result.table());
+        System.out.println("wrote " + out.resolve("workshop.json"));
+        return 0;
+    }
+
+    private static String env(String... names) {
+        for (String n : names) {
+            String v = System.getenv(n);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
     }
 }

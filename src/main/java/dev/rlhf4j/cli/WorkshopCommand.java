@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "workshop", mixinStandardHelpOptions = true,
         description = {"People in the loop: serve a workshop where a room ranks sampled completions in the browser,",
             "play it with simulated people, and export what was ranked as the feedback log."},
-        subcommands = {WorkshopServeCommand.class, WorkshopExportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {WorkshopServeCommand.class, WorkshopSimulateCommand.class, WorkshopExportCommand.class,
+            CommandLine.HelpCommand.class})
 public final class WorkshopCommand implements Runnable {
 
     @CommandLine.Spec
