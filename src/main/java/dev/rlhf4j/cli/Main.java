@@ -93,7 +93,8 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
+                    || e instanceof dev.rlhf4j.workshop.StoreUnavailableException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return 2;
             }

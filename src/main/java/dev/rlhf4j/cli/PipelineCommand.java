@@ -54,7 +54,7 @@ public final class PipelineCommand implements Callable<Integer> {
     }
 
     /** Prints each stage's heading and shows a progress bar for the long ones. */
-    private static final class Printer implements Pipeline.Listener, AutoCloseable {
+    static final class Printer implements Pipeline.Listener, AutoCloseable {
 
         private Progress bar;
 

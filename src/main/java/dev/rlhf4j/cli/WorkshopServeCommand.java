@@ -62,10 +62,13 @@ public final class WorkshopServeCommand implements Callable<Integer> {
                 .host(host).port(port).db(database.url()).dbUser(database.user()).dbPassword(database.password())
                 .adminToken(adminToken).code(code).tasks(tasks).k(k).seed(run.seed).ratePerMinute(rate)
                 .publicUrl(publicUrl).prompts(data.dir().resolve("prompts.csv").toString()).build();
-        List<Prompt> prompts = data.prompts().stream().filter(p -> !p.heldOut()).toList();
+        List<Prompt> all = data.prompts();
+        List<Prompt> prompts = all.stream().filter(p -> !p.heldOut()).toList();
+        List<Prompt> heldOut = all.stream().filter(Prompt::heldOut).toList();
         String modelName = model.dir().getFileName().toString();
         try (SampledTasks maker = new SampledTasks(model.dir(), modelName, prompts, run.resolveDevice());
-                WorkshopServer server = WorkshopServer.start(settings, maker)) {
+                WorkshopServer server = WorkshopServer.start(settings, maker,
+                        SampledTasks.policies(model.dir(), modelName, prompts, heldOut, run.resolveDevice()))) {
             out.println("workshop " + server.workshopId() + " on " + database.printable() + ", round " + server.round()
                     + ", " + modelName + "'s samples, K=" + k);
             out.println("  serving     " + server.url() + (host.equals("0.0.0.0") ? "  (every network interface)" : ""));

@@ -21,8 +21,16 @@ public interface FeedbackStore extends AutoCloseable {
     /** A workshop: its id, its join code, K and when it began. */
     record Workshop(String id, String code, int k, Instant created) {}
 
-    /** A round: its number, the model whose samples are ranked, when it opened and (if it did) closed. */
-    record Round(String workshopId, int number, String model, Instant opened, Instant closed) {
+    /**
+     * A round: its number, its kind ({@link #RANK} or {@link #AB}), the model whose samples are
+     * ranked, when it opened and (if it did) closed.
+     */
+    record Round(String workshopId, int number, String kind, String model, Instant opened, Instant closed) {
+
+        /** A ranking round: K completions of one model per task. */
+        public static final String RANK = "rank";
+        /** A blind A/B round: the tuned policy's completion and the initial model's, K = 2. */
+        public static final String AB = "ab";
 
         /** Whether the round takes rankings. */
         public boolean open() {
@@ -90,10 +98,10 @@ public interface FeedbackStore extends AutoCloseable {
     Optional<Workshop> latestWorkshop();
 
     /**
-     * In one transaction: closes the workshop's open round (if any), opens round {@code number} with
-     * {@code model} and stores its tasks.
+     * In one transaction: closes the workshop's open round (if any), opens round {@code number} of
+     * {@code kind} with {@code model} and stores its tasks.
      */
-    Round openRound(String workshopId, int number, String model, List<WorkshopTask> tasks, Instant now);
+    Round openRound(String workshopId, int number, String kind, String model, List<WorkshopTask> tasks, Instant now);
 
     /** Closes the round (no effect when it is closed already). */
     void closeRound(String workshopId, int number, Instant now);

@@ -47,7 +47,7 @@ import org.sqlite.SQLiteDataSource;
 final class JdbcFeedbackStore implements FeedbackStore {
 
     /** The schema scripts, oldest first; their number is their version. */
-    static final List<String> MIGRATIONS = List.of("V1__workshop.sql");
+    static final List<String> MIGRATIONS = List.of("V1__workshop.sql", "V2__round_kinds.sql");
 
     private static final Gson GSON = new Gson();
     private static final java.lang.reflect.Type STRINGS = new TypeToken<List<String>>() {}.getType();
@@ -241,7 +241,7 @@ final class JdbcFeedbackStore implements FeedbackStore {
     }
 
     @Override
-    public Round openRound(String workshopId, int number, String model, List<WorkshopTask> tasks, Instant now) {
+    public Round openRound(String workshopId, int number, String kind, String model, List<WorkshopTask> tasks, Instant now) {
         return transaction(c -> {
             try (PreparedStatement p = c.prepareStatement("UPDATE rounds SET closed_ms = ? WHERE workshop_id = ? AND closed_ms IS NULL")) {
                 p.setLong(1, now.toEpochMilli());
@@ -249,11 +249,12 @@ final class JdbcFeedbackStore implements FeedbackStore {
                 p.executeUpdate();
             }
             try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO rounds (workshop_id, number, model, opened_ms) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO rounds (workshop_id, number, kind, model, opened_ms) VALUES (?, ?, ?, ?, ?)")) {
                 p.setString(1, workshopId);
                 p.setInt(2, number);
-                p.setString(3, model);
-                p.setLong(4, now.toEpochMilli());
+                p.setString(3, kind);
+                p.setString(4, model);
+                p.setLong(5, now.toEpochMilli());
                 p.executeUpdate();
             }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO tasks (workshop_id, id, round, position, prompt_id, prompt,"
@@ -276,7 +277,7 @@ final class JdbcFeedbackStore implements FeedbackStore {
                 }
                 p.executeBatch();
             }
-            return new Round(workshopId, number, model, Instant.ofEpochMilli(now.toEpochMilli()), null);
+            return new Round(workshopId, number, kind, model, Instant.ofEpochMilli(now.toEpochMilli()), null);
         });
     }
 
@@ -486,14 +487,15 @@ final class JdbcFeedbackStore implements FeedbackStore {
                 }
             }
             List<Round> rounds = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT number, model, opened_ms, closed_ms FROM rounds"
+            try (PreparedStatement p = c.prepareStatement("SELECT number, model, opened_ms, closed_ms, kind FROM rounds"
                     + " WHERE workshop_id = ? ORDER BY number")) {
                 p.setString(1, workshopId);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
                         long closedMs = r.getLong(4);
                         Instant closed = r.wasNull() ? null : Instant.ofEpochMilli(closedMs); // wasNull: the column read last
-                        rounds.add(new Round(workshopId, r.getInt(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)), closed));
+                        rounds.add(new Round(workshopId, r.getInt(1), r.getString(5), r.getString(2), Instant.ofEpochMilli(r.getLong(3)),
+                                closed));
                     }
                 }
             }

@@ -76,7 +76,8 @@ final class Room {
 
     final FeedbackStore store;
     final Workshop workshop;
-    private final TaskMaker maker;
+    private TaskMaker maker;
+    private String lastRankModel;
     private final int tasksPerRound;
     private final long seed;
     private final Clock clock;
@@ -130,6 +131,8 @@ final class Room {
         for (StoredRanking g : s.rankings()) {
             room.remember(room.byId.get(g.raterId()), g);
         }
+        s.rounds().stream().filter(r -> r.kind().equals(Round.RANK)).reduce((a, b) -> b)
+                .ifPresent(r -> room.lastRankModel = r.model());
         if (s.rounds().isEmpty()) {
             room.newRound();
         } else {
@@ -152,11 +155,28 @@ final class Room {
         return currentTasks;
     }
 
-    /** Closes the current round and opens the next with new tasks. */
+    /** The model of the last ranking round (not an A/B round), or null before the first. */
+    String lastRankModel() {
+        return lastRankModel;
+    }
+
+    /** Closes the current round and opens the next with new tasks from the maker of the last ranking round. */
     synchronized Round newRound() {
+        return newRound(maker);
+    }
+
+    /**
+     * Closes the current round and opens the next with tasks from {@code m}; a ranking round's
+     * maker becomes the one later rounds use.
+     */
+    synchronized Round newRound(TaskMaker m) {
         int number = current == null ? 1 : current.number() + 1;
-        List<WorkshopTask> made = maker.make(number, tasksPerRound, workshop.k(), seed);
-        Round r = store.openRound(workshop.id(), number, maker.model(), made, clock.instant());
+        List<WorkshopTask> made = m.make(number, tasksPerRound, workshop.k(), seed);
+        Round r = store.openRound(workshop.id(), number, m.kind(), m.model(), made, clock.instant());
+        if (m.kind().equals(Round.RANK)) {
+            maker = m;
+            lastRankModel = m.model();
+        }
         for (WorkshopTask t : made) {
             tasks.put(t.id(), t);
         }
@@ -166,13 +186,18 @@ final class Room {
         return r;
     }
 
+    /** Makes {@code m} the maker of the next ranking rounds (a server resuming a workshop whose policy moved on). */
+    synchronized void useMaker(TaskMaker m) {
+        maker = m;
+    }
+
     /** Closes the current round: no more rankings until the next opens. */
     synchronized Round closeRound() {
         Round r = current;
         if (r.open()) {
             Instant now = clock.instant();
             store.closeRound(workshop.id(), r.number(), now);
-            current = new Round(r.workshopId(), r.number(), r.model(), r.opened(), now);
+            current = new Round(r.workshopId(), r.number(), r.kind(), r.model(), r.opened(), now);
             version.incrementAndGet();
         }
         return current;

@@ -131,6 +131,22 @@ final class RoomBoard {
         agreement.addProperty("simulatedRankings", simulatedRankings);
         o.add("agreement", agreement);
 
+        WorkshopVerdict verdict = WorkshopVerdict.of(records, tasks, taste, prompts, records.size());
+        if (verdict.rankings() == 0) {
+            o.add("ab", JsonNull.INSTANCE);
+        } else {
+            JsonObject ab = new JsonObject();
+            ab.addProperty("rankings", verdict.rankings());
+            number(ab, "human", verdict.human());
+            number(ab, "humanLower", verdict.humanLower());
+            number(ab, "humanUpper", verdict.humanUpper());
+            ab.addProperty("pairs", verdict.pairs());
+            number(ab, "simulated", verdict.simulated());
+            number(ab, "simulatedLower", verdict.simulatedLower());
+            number(ab, "simulatedUpper", verdict.simulatedUpper());
+            o.add("ab", ab);
+        }
+
         JsonArray top = new JsonArray();
         people.stream().sorted(Comparator.comparingInt((Room.Person p) -> -p.rankedCount()).thenComparing(p -> p.joined))
                 .limit(TOP).filter(p -> p.rankedCount() > 0).forEach(p -> {

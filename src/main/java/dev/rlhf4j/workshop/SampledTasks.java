@@ -10,6 +10,7 @@ import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.SamplingConfig;
 import dev.rlhf4j.world.Prompt;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,10 +56,43 @@ public final class SampledTasks implements TaskMaker, AutoCloseable {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no prompts to sample tasks for");
         }
+        requireCheckpoint(checkpoint);
         this.checkpoint = checkpoint;
         this.modelName = modelName;
         this.prompts = List.copyOf(prompts);
         this.device = device;
+    }
+
+    /** Throws, naming what is missing, unless {@code dir} is a checkpoint folder. */
+    static void requireCheckpoint(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(Checkpoint.CONFIG)) || !Files.isRegularFile(dir.resolve(Checkpoint.WEIGHTS))) {
+            throw new IllegalArgumentException("not a model folder: " + dir + " (expected " + Checkpoint.CONFIG + " and "
+                    + Checkpoint.WEIGHTS + ", as a policy written by PPO has)");
+        }
+    }
+
+    /**
+     * Later rounds of a workshop that began with {@code initial}'s samples: ranking rounds of a new
+     * policy's samples on {@code train} prompts, and A/B rounds of a policy against {@code initial}
+     * on {@code heldOut} prompts.
+     */
+    public static Policies policies(Path initial, String initialName, List<Prompt> train, List<Prompt> heldOut, Device device) {
+        return new Policies() {
+            @Override
+            public TaskMaker sample(Path policy, String name) {
+                return new SampledTasks(policy, name, train, device);
+            }
+
+            @Override
+            public TaskMaker ab(Path policy, String name) {
+                return new ABTasks(policy, initial, name + " vs " + initialName, heldOut, device);
+            }
+        };
+    }
+
+    /** The checkpoint the tasks are sampled from. */
+    public Path checkpoint() {
+        return checkpoint;
     }
 
     @Override

@@ -9,6 +9,11 @@ public interface TaskMaker {
     /** The name of the model whose completions are ranked (recorded with every task). */
     String model();
 
+    /** The kind of round it makes: {@code rank} (K completions of one model) or {@code ab} (a blind A/B pair). */
+    default String kind() {
+        return FeedbackStore.Round.RANK;
+    }
+
     /**
      * The tasks of round {@code round}: {@code n} tasks of {@code k} completions, ids from
      * {@link WorkshopTask#id}; the same arguments give the same tasks.

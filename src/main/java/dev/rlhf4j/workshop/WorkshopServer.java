@@ -233,6 +233,8 @@ public final class WorkshopServer implements AutoCloseable {
     private volatile long boardNanos;
     private volatile byte[] qr;
     private AutoCloseable owned;
+    private Policies policies;
+    private final List<AutoCloseable> makers = new ArrayList<>();
 
     private WorkshopServer(Settings settings, FeedbackStore store, Room room, String adminToken, List<Prompt> prompts) {
         this.settings = settings;
@@ -271,6 +273,15 @@ public final class WorkshopServer implements AutoCloseable {
      * first round of tasks from {@code tasks}) and serves it.
      */
     public static WorkshopServer start(Settings settings, TaskMaker tasks) {
+        return start(settings, tasks, null);
+    }
+
+    /**
+     * As {@link #start(Settings, TaskMaker)}, and later rounds may come from new policies
+     * ({@code POST /api/admin/rounds} with {@code {"policy": DIR}} or {@code {"policy": DIR, "ab": true}});
+     * {@code policies} null refuses those.
+     */
+    public static WorkshopServer start(Settings settings, TaskMaker tasks, Policies policies) {
         String code = settings.code() != null ? settings.code() : joinCode();
         String admin = settings.adminToken() != null ? settings.adminToken() : Room.randomToken();
         List<Prompt> prompts = ReviewWorld.readPrompts(Home.resolve(settings.prompts()));
@@ -278,7 +289,10 @@ public final class WorkshopServer implements AutoCloseable {
         try {
             Room room = Room.resume(store, code, settings.k(), tasks, settings.tasks(), settings.seed(), Clock.systemUTC(),
                     new RateLimiter(settings.ratePerMinute(), settings.burst()));
-            return new WorkshopServer(settings, store, room, admin, prompts);
+            WorkshopServer server = new WorkshopServer(settings, store, room, admin, prompts);
+            server.policies = policies;
+            server.restorePolicy();
+            return server;
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -293,9 +307,12 @@ public final class WorkshopServer implements AutoCloseable {
     public static WorkshopServer start(Settings settings) {
         Path checkpoint = Home.resolve(ModelCatalog.DEFAULT_MODEL);
         List<Prompt> train = ReviewWorld.readPrompts(Home.resolve(settings.prompts())).stream().filter(p -> !p.heldOut()).toList();
-        SampledTasks tasks = new SampledTasks(checkpoint, checkpoint.getFileName().toString(), train, Devices.resolve("auto"));
+        List<Prompt> heldOut = ReviewWorld.readPrompts(Home.resolve(settings.prompts())).stream().filter(Prompt::heldOut).toList();
+        String name = checkpoint.getFileName().toString();
+        SampledTasks tasks = new SampledTasks(checkpoint, name, train, Devices.resolve("auto"));
         try {
-            WorkshopServer server = start(settings, tasks);
+            WorkshopServer server = start(settings, tasks, SampledTasks.policies(checkpoint, name, train, heldOut,
+                    Devices.resolve("auto")));
             server.owned = tasks;
             return server;
         } catch (RuntimeException e) {
@@ -370,6 +387,47 @@ public final class WorkshopServer implements AutoCloseable {
         return room.newRound().number();
     }
 
+    /**
+     * Closes the current round and opens the next with {@code policy}'s samples (or, with
+     * {@code ab}, a blind A/B round of {@code policy} against the initial model); ranking rounds
+     * after it keep sampling {@code policy}. Returns the new round's number.
+     *
+     * @throws IllegalArgumentException when {@code policy} is not a model folder or this server was
+     *     started without {@link Policies}
+     */
+    public int newRound(Path policy, boolean ab) {
+        return newPolicyRound(policy.toString(), ab).number();
+    }
+
+    private synchronized FeedbackStore.Round newPolicyRound(String policy, boolean ab) {
+        if (policies == null) {
+            throw new IllegalArgumentException("this server was started without policies: it serves only its first model's samples");
+        }
+        Path dir = Home.resolve(policy);
+        String name = policy.replace('\\', '/');
+        TaskMaker m = ab ? policies.ab(dir, name) : policies.sample(dir, name);
+        if (m instanceof AutoCloseable c) {
+            makers.add(c);
+        }
+        return room.newRound(m);
+    }
+
+    /** After a restart: later ranking rounds sample the policy the last ranking round sampled. */
+    private void restorePolicy() {
+        String last = room.lastRankModel();
+        if (policies == null || last == null) {
+            return;
+        }
+        Path dir = Home.resolve(last);
+        if (java.nio.file.Files.isDirectory(dir) && java.nio.file.Files.isRegularFile(dir.resolve("config.json"))) {
+            TaskMaker m = policies.sample(dir, last);
+            if (m instanceof AutoCloseable c) {
+                makers.add(c);
+            }
+            room.useMaker(m);
+        }
+    }
+
     /** Closes the current round. */
     public void closeRound() {
         room.closeRound();
@@ -380,6 +438,15 @@ public final class WorkshopServer implements AutoCloseable {
         return room.records();
     }
 
+    /** The room's verdict so far on the tuned policy, from its A/B rounds. */
+    public WorkshopVerdict verdict() {
+        java.util.Map<String, WorkshopTask> tasks = new java.util.HashMap<>();
+        for (FeedbackRecord r : room.records()) {
+            room.task(r.task()).ifPresent(t -> tasks.put(t.id(), t));
+        }
+        return WorkshopVerdict.of(room.records(), tasks, taste, prompts, settings.seed());
+    }
+
     /** Stops serving and closes the store. */
     @Override
     public void close() {
@@ -387,6 +454,13 @@ public final class WorkshopServer implements AutoCloseable {
             app.stop();
         } finally {
             store.close();
+            for (AutoCloseable m : makers) {
+                try {
+                    m.close();
+                } catch (Exception e) {
+                    LOG.warn("closing a round's model: {}", e.getMessage());
+                }
+            }
             if (owned != null) {
                 try {
                     owned.close();
@@ -706,9 +780,44 @@ public final class WorkshopServer implements AutoCloseable {
     }
 
     private void adminNewRound(Context ctx) {
-        FeedbackStore.Round r = room.newRound();
+        String body = ctx.body().strip();
+        FeedbackStore.Round r;
+        if (body.isEmpty() || body.equals("{}")) {
+            r = room.newRound();
+        } else {
+            JsonObject o;
+            try {
+                JsonElement e = JsonParser.parseString(body);
+                if (!e.isJsonObject()) {
+                    throw new JsonParseException("not an object");
+                }
+                o = e.getAsJsonObject();
+            } catch (JsonParseException | IllegalStateException e) {
+                error(ctx, 400, "expected {} or {\"policy\": \"DIR\", \"ab\": false}");
+                return;
+            }
+            String policy = string(o, "policy");
+            JsonElement ab = o.get("ab");
+            boolean isAb = ab != null && ab.isJsonPrimitive() && ab.getAsJsonPrimitive().isBoolean() && ab.getAsBoolean();
+            if (policy == null || policy.isBlank()) {
+                if (isAb) {
+                    error(ctx, 400, "policy: an A/B round needs the tuned policy's folder");
+                    return;
+                }
+                r = room.newRound();
+            } else {
+                try {
+                    r = newPolicyRound(policy, isAb);
+                } catch (IllegalArgumentException e) {
+                    error(ctx, 400, "policy: " + e.getMessage());
+                    return;
+                }
+            }
+        }
         JsonObject o = new JsonObject();
         o.addProperty("round", r.number());
+        o.addProperty("kind", r.kind());
+        o.addProperty("model", r.model());
         o.addProperty("tasks", room.currentTasks().size());
         json(ctx, 201, o);
     }

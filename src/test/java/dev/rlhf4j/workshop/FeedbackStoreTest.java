@@ -59,7 +59,7 @@ class FeedbackStoreTest {
                 assertEquals(kind, store.kind());
                 assertTrue(store.ping());
                 Workshop w = store.createWorkshop("w-1", "demo", 4, T0);
-                store.openRound("w-1", 1, "canned", round1, T0);
+                store.openRound("w-1", 1, "rank", "canned", round1, T0);
                 store.addRater(rater("r-1", "w-1", "Ada <script>alert(1)</script>"));
                 Ranking ranking = new Ranking(List.of(List.of(1), List.of(0, 3), List.of(2)));
                 Added a = store.addRanking(new StoredRanking("f-1", "w-1", round1.get(0).id(), "r-1", "key-1", ranking,
@@ -89,7 +89,7 @@ class FeedbackStoreTest {
         try (TestDatabases.Db db = TestDatabases.fresh(kind, dir); FeedbackStore store = db.open()) {
             store.createWorkshop("w-1", "demo", 4, T0);
             List<WorkshopTask> ts = tasks(1, 2);
-            store.openRound("w-1", 1, "canned", ts, T0);
+            store.openRound("w-1", 1, "rank", "canned", ts, T0);
             store.addRater(rater("r-1", "w-1", "Ada"));
             StoredRanking first = new StoredRanking("f-1", "w-1", ts.get(0).id(), "r-1", "k", Ranking.of(0, 1, 2, 3), T0);
             assertInstanceOf(Created.class, store.addRanking(first));
@@ -115,7 +115,7 @@ class FeedbackStoreTest {
         try (TestDatabases.Db db = TestDatabases.fresh(kind, dir); FeedbackStore store = db.open()) {
             store.createWorkshop("w-1", "demo", 4, T0);
             List<WorkshopTask> ts = tasks(1, 1);
-            store.openRound("w-1", 1, "canned", ts, T0);
+            store.openRound("w-1", 1, "rank", "canned", ts, T0);
             store.addRater(rater("r-1", "w-1", "Ada"));
             ExecutorService pool = Executors.newFixedThreadPool(16);
             List<Callable<Added>> calls = new ArrayList<>();
@@ -162,15 +162,15 @@ class FeedbackStoreTest {
     void aRoundIsOpenedWholeOrNotAtAll(String kind) {
         try (TestDatabases.Db db = TestDatabases.fresh(kind, dir); FeedbackStore store = db.open()) {
             store.createWorkshop("w-1", "demo", 4, T0);
-            store.openRound("w-1", 1, "canned", tasks(1, 2), T0);
+            store.openRound("w-1", 1, "rank", "canned", tasks(1, 2), T0);
             List<WorkshopTask> bad = new ArrayList<>(tasks(2, 2));
             bad.add(tasks(3, 1).get(0)); // a task of another round, last: the round row and two tasks are written first
-            assertThrows(IllegalArgumentException.class, () -> store.openRound("w-1", 2, "canned", bad, T0));
+            assertThrows(IllegalArgumentException.class, () -> store.openRound("w-1", 2, "rank", "canned", bad, T0));
             Snapshot s = store.load("w-1");
             assertEquals(1, s.rounds().size(), "round 2 rolled back");
             assertNull(s.rounds().get(0).closed(), "round 1 was not closed by the failed opening");
             assertEquals(2, s.tasks().size());
-            store.openRound("w-1", 2, "canned", tasks(2, 2), T0.plusSeconds(5));
+            store.openRound("w-1", 2, "rank", "canned", tasks(2, 2), T0.plusSeconds(5));
             Snapshot t = store.load("w-1");
             assertEquals(T0.plusSeconds(5), t.rounds().get(0).closed(), "opening round 2 closes round 1");
             assertTrue(t.rounds().get(1).open());
@@ -185,7 +185,7 @@ class FeedbackStoreTest {
         try (TestDatabases.Db db = TestDatabases.fresh(kind, dir); FeedbackStore store = db.open()) {
             store.createWorkshop("w-1", "demo", 4, T0);
             List<WorkshopTask> ts = tasks(1, 3);
-            store.openRound("w-1", 1, "canned", ts, T0);
+            store.openRound("w-1", 1, "rank", "canned", ts, T0);
             store.addRater(rater("r-1", "w-1", "Ada"));
             store.addRater(new StoredRater("r-2", "w-1", "sim-007", Room.hash("t2"), Rater.Source.SIMULATED, T0));
             store.addRanking(new StoredRanking("f-b", "w-1", ts.get(1).id(), "r-2", "k1", Ranking.of(3, 1, 0, 2), T0.plusMillis(20)));
