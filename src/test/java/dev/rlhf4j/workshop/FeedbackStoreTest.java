@@ -222,4 +222,35 @@ class FeedbackStoreTest {
             assertTrue(e.getMessage().contains("schema version 99"), e.getMessage());
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {TestDatabases.SQLITE, TestDatabases.POSTGRESQL})
+    void aVersionOneDatabaseIsUpgradedKeepingItsRounds(String kind) throws Exception {
+        try (TestDatabases.Db db = TestDatabases.fresh(kind, dir)) {
+            String url = kind.equals(TestDatabases.SQLITE) ? "jdbc:sqlite:" + db.url() : db.url();
+            // A database as the first release left it: script 1 only, one workshop with one round.
+            try (Connection c = DriverManager.getConnection(url, db.user(), db.password()); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_ms BIGINT NOT NULL)");
+                for (String sql : JdbcFeedbackStore.statements(JdbcFeedbackStore.MIGRATIONS.get(0))) {
+                    s.execute(sql);
+                }
+                s.execute("INSERT INTO schema_version VALUES (1, 'V1__workshop.sql', 0)");
+                s.execute("INSERT INTO workshops VALUES ('w-1', 'demo', 4, 0)");
+                s.execute("INSERT INTO rounds (workshop_id, number, model, opened_ms) VALUES ('w-1', 1, 'small', 0)");
+            }
+            try (FeedbackStore store = db.open()) {
+                FeedbackStore.Round r = store.load("w-1").rounds().get(0);
+                assertEquals(FeedbackStore.Round.RANK, r.kind(), "rounds from before kinds are ranking rounds");
+                assertEquals("small", r.model());
+                store.openRound("w-1", 2, FeedbackStore.Round.AB, "p vs small", List.of(), T0);
+                assertEquals(FeedbackStore.Round.AB, store.load("w-1").rounds().get(1).kind());
+            }
+            try (Connection c = DriverManager.getConnection(url, db.user(), db.password()); Statement s = c.createStatement();
+                    var rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
+                rs.next();
+                assertEquals(JdbcFeedbackStore.MIGRATIONS.size(), rs.getInt(1));
+                assertEquals(JdbcFeedbackStore.MIGRATIONS.size(), rs.getInt(2));
+            }
+        }
+    }
 }
