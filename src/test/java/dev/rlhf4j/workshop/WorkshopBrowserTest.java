@@ -403,6 +403,63 @@ class WorkshopBrowserTest {
         assertNoCspViolation();
     }
 
+    /**
+     * After a blind A/B round the projector shows the room's win rate of the tuned policy, with its
+     * interval, next to the simulated human's; before one, the block is hidden.
+     */
+    @Test
+    void theProjectorShowsTheRoomsVerdictOfAnABRound() throws Exception {
+        server = start(null);
+        driver = browser(false);
+        driver.get(local("leaderboard"));
+        new WebDriverWait(driver, WAIT).until(d -> !d.findElement(By.id("raters")).getText().isEmpty()
+                && d.findElement(By.id("round")).getText().startsWith("Round 1"));
+        assertFalse(driver.findElement(By.id("ab")).isDisplayed(), "no A/B verdict before an A/B round");
+        // An A/B round: completion 0 is the policy's when the task number is odd, else the initial model's.
+        server.room().newRound(new TaskMaker() {
+            @Override
+            public String model() {
+                return "tuned vs small";
+            }
+
+            @Override
+            public String kind() {
+                return FeedbackStore.Round.AB;
+            }
+
+            @Override
+            public List<WorkshopTask> make(int round, int n, int k, long seed) {
+                List<WorkshopTask> tasks = new ArrayList<>();
+                for (int i = 1; i <= 4; i++) {
+                    boolean odd = i % 2 == 1;
+                    tasks.add(new WorkshopTask(WorkshopTask.id(round, i), round, "p002", "the pasta tasted",
+                            "tuned vs small", List.of("rich and warm.", "cold."),
+                            odd ? List.of(ABTasks.POLICY, ABTasks.INITIAL) : List.of(ABTasks.INITIAL, ABTasks.POLICY)));
+                }
+                return tasks;
+            }
+        });
+        // Ada prefers the policy on all four pairs; Bob on tasks 1-3, and ties task 4.
+        Room room = server.room();
+        Room.Person ada = room.join("Ada", dev.rlhf4j.feedback.Rater.Source.HUMAN).person();
+        Room.Person bob = room.join("Bob", dev.rlhf4j.feedback.Rater.Source.HUMAN).person();
+        for (int i = 1; i <= 4; i++) {
+            int policy = i % 2 == 1 ? 0 : 1;
+            String task = WorkshopTask.id(2, i);
+            assertEquals(201, room.submit(ada, task, Ranking.of(policy, 1 - policy), "a" + i).status());
+            Ranking b = i < 4 ? Ranking.of(policy, 1 - policy) : new Ranking(List.of(List.of(0, 1)));
+            assertEquals(201, room.submit(bob, task, b, "b" + i).status());
+        }
+        new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("ab")).isDisplayed());
+        // 7 wins and a tie in 8 rankings: 7.5 / 8 = 94%.
+        new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("ab-human")).getText().equals("94%"));
+        assertTrue(driver.findElement(By.id("ab-human-n")).getText().endsWith("over 8 rankings"),
+                driver.findElement(By.id("ab-human-n")).getText());
+        assertTrue(driver.findElement(By.id("ab-sim-n")).getText().endsWith("over 4 pairs"),
+                driver.findElement(By.id("ab-sim-n")).getText());
+        assertNoCspViolation();
+    }
+
     // ---- the server and the room -------------------------------------------------------------
 
     /**

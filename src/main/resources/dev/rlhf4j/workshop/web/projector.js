@@ -65,7 +65,20 @@
     text('agree-sim-n', agreement.simulated == null
       ? '(not enough rankings yet)'
       : '(' + (agreement.simulatedRankings ?? 0) + ' rankings)');
+    abVerdict(board.ab);
     topList(board.top || []);
+  }
+
+  /** The room's verdict on the tuned policy, once an A/B round has rankings: win rate [95% interval]. */
+  function abVerdict(ab) {
+    $('ab').hidden = ab == null;
+    if (ab == null) {
+      return;
+    }
+    text('ab-human', percent(ab.human));
+    text('ab-human-n', '[' + percent(ab.humanLower) + ', ' + percent(ab.humanUpper) + '] over ' + ab.rankings + ' rankings');
+    text('ab-sim', percent(ab.simulated));
+    text('ab-sim-n', '[' + percent(ab.simulatedLower) + ', ' + percent(ab.simulatedUpper) + '] over ' + ab.pairs + ' pairs');
   }
 
   /** One row per source: name, "1032 [1001, 1060]" over a bar of the interval on a shared scale, counts. */
