@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "workshop", mixinStandardHelpOptions = true,
         description = {"People in the loop: serve a workshop where a room ranks sampled completions in the browser,",
             "play it with simulated people, and export what was ranked as the feedback log."},
-        subcommands = {WorkshopServeCommand.class, WorkshopTrainCommand.class, WorkshopRoundCommand.class, WorkshopSimulateCommand.class, WorkshopExportCommand.class,
+        subcommands = {WorkshopServeCommand.class, WorkshopTrainCommand.class, WorkshopRoundCommand.class, WorkshopSizingCommand.class, WorkshopSimulateCommand.class, WorkshopExportCommand.class,
             CommandLine.HelpCommand.class})
 public final class WorkshopCommand implements Runnable {
 
