@@ -75,6 +75,27 @@ public final class Agreement {
     public record RaterPair(String raterA, String raterB, int tasks, double agreement, double tau) {}
 
     /**
+     * The room's agreement: the pairs' agreements averaged with weights their task counts, over the
+     * pairs where it is defined; NaN when there is none.
+     */
+    public static double pooled(List<RaterPair> pairs) {
+        double weighted = 0;
+        int tasks = 0;
+        for (RaterPair p : pairs) {
+            if (!Double.isNaN(p.agreement())) {
+                weighted += p.agreement() * p.tasks(); // Σ agreement · tasks / Σ tasks
+                tasks += p.tasks();
+            }
+        }
+        return tasks == 0 ? Double.NaN : weighted / tasks;
+    }
+
+    /** The tasks behind {@link #pooled}: Σ tasks over the pairs whose agreement is defined. */
+    public static int pooledTasks(List<RaterPair> pairs) {
+        return pairs.stream().filter(p -> !Double.isNaN(p.agreement())).mapToInt(RaterPair::tasks).sum();
+    }
+
+    /**
      * A rater's agreement with a reference ranking.
      *
      * @param rater the rater

@@ -180,16 +180,8 @@ public final class WorkshopTraining {
 
         Set<String> raters = new TreeSet<>();
         room.forEach(r -> raters.add(r.rater()));
-        double weighted = 0;
-        int tasks = 0;
-        for (Agreement.RaterPair p : Agreement.betweenRaters(room)) {
-            if (!Double.isNaN(p.agreement())) {
-                weighted += p.agreement() * p.tasks();
-                tasks += p.tasks();
-            }
-        }
         List<Taste> tastes = tastes(room, prompts, out.resolve("reward"), device);
-        Result r = new Result(room.size(), raters.size(), rm.validAccuracy(), tasks == 0 ? Double.NaN : weighted / tasks,
+        Result r = new Result(room.size(), raters.size(), rm.validAccuracy(), Agreement.pooled(Agreement.betweenRaters(room)),
                 ppo.winRate(), ppo.klMeanEnd(), start, policy, rewardSeconds, ppoSeconds, tastes);
         writeSummary(r, s, rm, out);
         StringBuilder csv = new StringBuilder("rater,rankings,with_room,with_simulated_human,with_reward_model\n");

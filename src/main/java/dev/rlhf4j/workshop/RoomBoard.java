@@ -103,16 +103,9 @@ final class RoomBoard {
         }
 
         JsonObject agreement = new JsonObject();
-        double weighted = 0;
-        int pairs = 0;
-        for (Agreement.RaterPair p : Agreement.betweenRaters(records)) {
-            if (!Double.isNaN(p.agreement())) {
-                weighted += p.agreement() * p.tasks();
-                pairs += p.tasks();
-            }
-        }
-        number(agreement, "people", pairs == 0 ? Double.NaN : weighted / pairs);
-        agreement.addProperty("peoplePairs", pairs);
+        List<Agreement.RaterPair> between = Agreement.betweenRaters(records);
+        number(agreement, "people", Agreement.pooled(between));
+        agreement.addProperty("peoplePairs", Agreement.pooledTasks(between));
         double simulated = Double.NaN;
         int simulatedRankings = 0;
         if (!records.isEmpty()) {
