@@ -1,6 +1,7 @@
 package dev.rlhf4j.cli;
 
 import dev.rlhf4j.world.Prompt;
+import dev.rlhf4j.loop.WorkshopTraining;
 import dev.rlhf4j.workshop.SampledTasks;
 import dev.rlhf4j.workshop.WorkshopServer;
 import java.io.PrintStream;
@@ -69,6 +70,8 @@ public final class WorkshopServeCommand implements Callable<Integer> {
         try (SampledTasks maker = new SampledTasks(model.dir(), modelName, prompts, run.resolveDevice());
                 WorkshopServer server = WorkshopServer.start(settings, maker,
                         SampledTasks.policies(model.dir(), modelName, prompts, heldOut, run.resolveDevice()))) {
+            // Rounds opened from a trained policy show how each person agrees with its reward model.
+            server.rewardModels(policy -> WorkshopTraining.rewardModelNextTo(policy, run.resolveDevice()));
             out.println("workshop " + server.workshopId() + " on " + database.printable() + ", round " + server.round()
                     + ", " + modelName + "'s samples, K=" + k);
             out.println("  serving     " + server.url() + (host.equals("0.0.0.0") ? "  (every network interface)" : ""));

@@ -90,6 +90,28 @@ public final class Agreement {
         return tasks == 0 ? Double.NaN : weighted / tasks;
     }
 
+    /**
+     * Each rater's agreement with the rest of the room: the agreements of the pairs the rater is in,
+     * averaged with weights their task counts (pairs where it is NaN left out).
+     *
+     * @return rater → agreement, for the raters in at least one pair with a defined agreement
+     */
+    public static Map<String, Double> withRoom(List<RaterPair> pairs) {
+        Map<String, double[]> sums = new TreeMap<>(); // rater -> {Σ agreement · tasks, Σ tasks}
+        for (RaterPair p : pairs) {
+            if (!Double.isNaN(p.agreement())) {
+                for (String rater : List.of(p.raterA(), p.raterB())) {
+                    double[] acc = sums.computeIfAbsent(rater, k -> new double[2]);
+                    acc[0] += p.agreement() * p.tasks();
+                    acc[1] += p.tasks();
+                }
+            }
+        }
+        Map<String, Double> out = new TreeMap<>();
+        sums.forEach((rater, acc) -> out.put(rater, acc[0] / acc[1]));
+        return out;
+    }
+
     /** The tasks behind {@link #pooled}: Σ tasks over the pairs whose agreement is defined. */
     public static int pooledTasks(List<RaterPair> pairs) {
         return pairs.stream().filter(p -> !Double.isNaN(p.agreement())).mapToInt(RaterPair::tasks).sum();

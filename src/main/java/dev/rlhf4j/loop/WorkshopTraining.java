@@ -22,6 +22,7 @@ import dev.rlhf4j.pretrain.ModelCatalog;
 import dev.rlhf4j.reward.RewardConfig;
 import dev.rlhf4j.reward.RewardRun;
 import dev.rlhf4j.reward.RewardTrainer;
+import dev.rlhf4j.workshop.CompletionScorer;
 import dev.rlhf4j.workshop.FeedbackStore;
 import dev.rlhf4j.world.Prompt;
 import dev.rlhf4j.world.ReviewWorld;
@@ -192,18 +193,32 @@ public final class WorkshopTraining {
         return r;
     }
 
+    /**
+     * The reward model a round trained, for the projector: {@code policy}'s sibling {@code reward/}
+     * (as {@link #train} writes them), loaded as a scorer; null when there is none there.
+     */
+    public static CompletionScorer rewardModelNextTo(Path policy, Device device) {
+        Path dir = policy.toAbsolutePath().normalize().getParent();
+        if (dir == null || !Files.isRegularFile(dir.resolve("reward").resolve(Checkpoint.CONFIG))) {
+            return null;
+        }
+        RewardModel rm = RewardModel.load(dir.resolve("reward"), device);
+        return new CompletionScorer() {
+            @Override
+            public double[] score(String prompt, List<String> completions) {
+                return rm.score(java.util.Collections.nCopies(completions.size(), prompt), completions);
+            }
+
+            @Override
+            public void close() {
+                rm.close();
+            }
+        };
+    }
+
     /** Every rater's agreement with the room, the simulated human and the reward model in {@code rewardDir}. */
     public static List<Taste> tastes(List<FeedbackRecord> room, List<Prompt> prompts, Path rewardDir, Device device) {
-        Map<String, double[]> withRoom = new LinkedHashMap<>(); // rater -> {Σ agreement·tasks, Σ tasks}
-        for (Agreement.RaterPair p : Agreement.betweenRaters(room)) {
-            if (!Double.isNaN(p.agreement())) {
-                for (String rater : List.of(p.raterA(), p.raterB())) {
-                    double[] acc = withRoom.computeIfAbsent(rater, k -> new double[2]);
-                    acc[0] += p.agreement() * p.tasks();
-                    acc[1] += p.tasks();
-                }
-            }
-        }
+        Map<String, Double> withRoom = Agreement.withRoom(Agreement.betweenRaters(room));
         Map<String, Agreement.RaterScore> simulated = new LinkedHashMap<>();
         for (Agreement.RaterScore r : Agreement.withReference(room,
                 SimulatedFeedback.reference(ReviewPreference.defaults(), prompts))) {
@@ -218,9 +233,8 @@ public final class WorkshopTraining {
         }
         List<Taste> out = new ArrayList<>();
         for (Agreement.RaterScore sim : simulated.values()) {
-            double[] acc = withRoom.get(sim.rater());
             Agreement.RaterScore m = model.get(sim.rater());
-            out.add(new Taste(sim.rater(), sim.tasks(), acc == null || acc[1] == 0 ? Double.NaN : acc[0] / acc[1],
+            out.add(new Taste(sim.rater(), sim.tasks(), withRoom.getOrDefault(sim.rater(), Double.NaN),
                     sim.agreement(), m == null ? Double.NaN : m.agreement()));
         }
         return out;

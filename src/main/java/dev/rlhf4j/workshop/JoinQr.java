@@ -19,6 +19,17 @@ final class JoinQr {
 
     /** A PNG of {@code text} as a QR code, {@code size} pixels square with a quiet zone. */
     static byte[] png(String text, int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image(text, size), "png", out);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the QR code as PNG", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code text} as a QR code image, {@code size} pixels square with a quiet zone. */
+    static BufferedImage image(String text, int size) {
         BitMatrix m;
         try {
             m = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, size, size,
@@ -32,12 +43,6 @@ final class JoinQr {
                 image.setRGB(x, y, m.get(x, y) ? 0xFF000000 : 0xFFFFFFFF);
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write the QR code as PNG", e);
-        }
-        return out.toByteArray();
+        return image;
     }
 }

@@ -65,49 +65,45 @@ final class RoomBoard {
     }
 
     /** The board as JSON (see the README's API table). */
-    static JsonObject of(Room room, String joinUrl, List<Prompt> prompts, ReviewPreference taste, Instant now) {
+    static JsonObject of(Room room, String joinUrl, List<Prompt> prompts, ReviewPreference taste, RoomJudge judge,
+            Instant now) {
+        return json(view(room, joinUrl, prompts, taste, judge, now));
+    }
+
+    /** The board's numbers, worked out from the room's rankings now. */
+    static RoomView view(Room room, String joinUrl, List<Prompt> prompts, ReviewPreference taste, RoomJudge judge,
+            Instant now) {
         List<FeedbackRecord> records = room.records();
         Map<String, WorkshopTask> tasks = new HashMap<>();
         for (FeedbackRecord r : records) {
             room.task(r.task()).ifPresent(t -> tasks.put(t.id(), t));
         }
-        JsonObject o = new JsonObject();
         FeedbackStore.Round round = room.round();
-        o.addProperty("workshop", room.workshop.id());
-        o.addProperty("round", round.number());
-        o.addProperty("roundOpen", round.open());
-        o.addProperty("joinUrl", joinUrl);
-        o.addProperty("code", room.workshop.code());
         List<Room.Person> people = room.people();
-        o.addProperty("raters", people.size());
-        o.addProperty("rankings", records.size());
         long minuteAgo = now.minusSeconds(60).toEpochMilli();
-        o.addProperty("perMinute", (double) records.stream().filter(r -> r.time().toEpochMilli() > minuteAgo).count());
+        double perMinute = records.stream().filter(r -> r.time().toEpochMilli() > minuteAgo).count();
 
         List<Match> matches = sourceMatches(records, tasks);
-        if (matches.isEmpty()) {
-            o.add("elo", new JsonArray());
-            o.add("bt", new JsonArray());
-        } else {
-            EloRating elo = EloRating.defaults();
-            Intervals eloIntervals = elo.bootstrap(matches, BOOTSTRAP_ROUNDS, Seeds.derive(matches.size(), "board-elo"));
+        Leaderboard elo = new Leaderboard("Elo", List.of());
+        Leaderboard bt = new Leaderboard("Bradley-Terry", List.of());
+        if (!matches.isEmpty()) {
+            EloRating rating = EloRating.defaults();
+            Intervals eloIntervals = rating.bootstrap(matches, BOOTSTRAP_ROUNDS, Seeds.derive(matches.size(), "board-elo"));
             // Online Elo depends on the order the rankings came in, so its value on all of them can
             // fall outside its own bootstrap interval; the board shows the bootstrap median, as
             // Arena's Elo leaderboard did.
             Map<String, Double> medians = new HashMap<>();
             eloIntervals.players().forEach((player, i) -> medians.put(player, i.median()));
-            o.add("elo", rows(Leaderboard.of("Elo", medians, eloIntervals, matches)));
-            BradleyTerry bt = BradleyTerry.defaults().withPrior(BOARD_PRIOR);
-            Intervals btIntervals = bt.bootstrap(matches, BOOTSTRAP_ROUNDS, Seeds.derive(matches.size(), "board-bt"));
-            o.add("bt", rows(Leaderboard.of("Bradley-Terry", bt.fit(matches).ratings(), btIntervals, matches)));
+            elo = Leaderboard.of("Elo", medians, eloIntervals, matches);
+            BradleyTerry fit = BradleyTerry.defaults().withPrior(BOARD_PRIOR);
+            Intervals btIntervals = fit.bootstrap(matches, BOOTSTRAP_ROUNDS, Seeds.derive(matches.size(), "board-bt"));
+            bt = Leaderboard.of("Bradley-Terry", fit.fit(matches).ratings(), btIntervals, matches);
         }
 
-        JsonObject agreement = new JsonObject();
         List<Agreement.RaterPair> between = Agreement.betweenRaters(records);
-        number(agreement, "people", Agreement.pooled(between));
-        agreement.addProperty("peoplePairs", Agreement.pooledTasks(between));
         double simulated = Double.NaN;
         int simulatedRankings = 0;
+        Map<String, Double> bySimulated = new HashMap<>();
         if (!records.isEmpty()) {
             Function<FeedbackRecord, Ranking> reference = SimulatedFeedback.reference(taste, prompts);
             List<FeedbackRecord> known = records.stream().filter(r -> knows(prompts, r.promptId())).toList();
@@ -116,15 +112,50 @@ final class RoomBoard {
                 if (!Double.isNaN(s.agreement())) {
                     sum += s.agreement() * s.tasks();
                     simulatedRankings += s.tasks();
+                    bySimulated.put(s.rater(), s.agreement());
                 }
             }
             simulated = simulatedRankings == 0 ? Double.NaN : sum / simulatedRankings;
         }
-        number(agreement, "simulated", simulated);
-        agreement.addProperty("simulatedRankings", simulatedRankings);
+        WorkshopVerdict verdict = WorkshopVerdict.of(records, tasks, taste, prompts, records.size());
+
+        // How much each person's taste counts: their agreement with the others, with the simulated
+        // human and, once a round has trained one, with the reward model.
+        Map<String, Double> byRoom = Agreement.withRoom(between);
+        Map<String, Double> byModel = judge == null ? Map.of() : withModel(records, judge);
+        List<RoomView.Taste> top = people.stream()
+                .sorted(Comparator.comparingInt((Room.Person p) -> -p.rankedCount()).thenComparing(p -> p.joined))
+                .limit(TOP).filter(p -> p.rankedCount() > 0)
+                .map(p -> new RoomView.Taste(p.name, p.rankedCount(), byRoom.getOrDefault(p.name, Double.NaN),
+                        bySimulated.getOrDefault(p.name, Double.NaN), byModel.getOrDefault(p.name, Double.NaN)))
+                .toList();
+        return new RoomView(room.workshop.id(), round.number(), round.open(), joinUrl, room.workshop.code(), people.size(),
+                records.size(), perMinute, elo, bt, Agreement.pooled(between), Agreement.pooledTasks(between), simulated,
+                simulatedRankings, verdict, top, judge != null);
+    }
+
+    /** The view as the JSON of {@code GET /api/leaderboard}. */
+    static JsonObject json(RoomView v) {
+        JsonObject o = new JsonObject();
+        o.addProperty("workshop", v.workshop());
+        o.addProperty("round", v.round());
+        o.addProperty("roundOpen", v.roundOpen());
+        o.addProperty("joinUrl", v.joinUrl());
+        o.addProperty("code", v.code());
+        o.addProperty("raters", v.raters());
+        o.addProperty("rankings", v.rankings());
+        o.addProperty("perMinute", v.perMinute());
+        o.add("elo", rows(v.elo()));
+        o.add("bt", rows(v.bt()));
+
+        JsonObject agreement = new JsonObject();
+        number(agreement, "people", v.agreement());
+        agreement.addProperty("peoplePairs", v.agreementTasks());
+        number(agreement, "simulated", v.simulated());
+        agreement.addProperty("simulatedRankings", v.simulatedRankings());
         o.add("agreement", agreement);
 
-        WorkshopVerdict verdict = WorkshopVerdict.of(records, tasks, taste, prompts, records.size());
+        WorkshopVerdict verdict = v.ab();
         if (verdict.rankings() == 0) {
             o.add("ab", JsonNull.INSTANCE);
         } else {
@@ -140,16 +171,38 @@ final class RoomBoard {
             o.add("ab", ab);
         }
 
+        o.addProperty("rewardModel", v.rewardModel());
         JsonArray top = new JsonArray();
-        people.stream().sorted(Comparator.comparingInt((Room.Person p) -> -p.rankedCount()).thenComparing(p -> p.joined))
-                .limit(TOP).filter(p -> p.rankedCount() > 0).forEach(p -> {
-                    JsonObject t = new JsonObject();
-                    t.addProperty("name", p.name);
-                    t.addProperty("ranked", p.rankedCount());
-                    top.add(t);
-                });
+        for (RoomView.Taste p : v.top()) {
+            JsonObject t = new JsonObject();
+            t.addProperty("name", p.name());
+            t.addProperty("ranked", p.ranked());
+            number(t, "room", p.withRoom());
+            number(t, "simulated", p.withSimulatedHuman());
+            number(t, "model", p.withRewardModel());
+            top.add(t);
+        }
         o.add("top", top);
         return o;
+    }
+
+    /** Each rater's agreement with the judge's rankings (empty once the judge is closed). */
+    private static Map<String, Double> withModel(List<FeedbackRecord> records, RoomJudge judge) {
+        Map<String, Double> out = new HashMap<>();
+        try {
+            for (Agreement.RaterScore s : Agreement.withReference(records, r -> {
+                Ranking ranking = judge.ranking(r);
+                if (ranking == null) {
+                    throw new IllegalStateException("the reward model was replaced");
+                }
+                return ranking;
+            })) {
+                out.put(s.rater(), s.agreement());
+            }
+        } catch (IllegalStateException replaced) {
+            return Map.of();
+        }
+        return out;
     }
 
     private static boolean knows(List<Prompt> prompts, String id) {

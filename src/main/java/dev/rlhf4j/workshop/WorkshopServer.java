@@ -234,6 +234,8 @@ public final class WorkshopServer implements AutoCloseable {
     private volatile byte[] qr;
     private AutoCloseable owned;
     private Policies policies;
+    private volatile RoomJudge judge;
+    private java.util.function.Function<Path, CompletionScorer> rewardModels;
     private final List<AutoCloseable> makers = new ArrayList<>();
 
     private WorkshopServer(Settings settings, FeedbackStore store, Room room, String adminToken, List<Prompt> prompts) {
@@ -337,6 +339,21 @@ public final class WorkshopServer implements AutoCloseable {
         return baseUrl;
     }
 
+    /** The join link as a QR code, {@code size} pixels square (a notebook shows it as a PNG). */
+    public java.awt.image.BufferedImage joinQr(int size) {
+        return JoinQr.image(joinUrl(), size);
+    }
+
+    /** What the projector shows, worked out now (see {@link RoomView}). */
+    public RoomView view() {
+        boardLock.lock();
+        try {
+            return RoomBoard.view(room, joinUrl(), prompts, taste, judge, java.time.Instant.now());
+        } finally {
+            boardLock.unlock();
+        }
+    }
+
     /** The link people join with: the base URL with the code. */
     public String joinUrl() {
         return baseUrl + "?code=" + room.workshop.code();
@@ -409,7 +426,50 @@ public final class WorkshopServer implements AutoCloseable {
         if (m instanceof AutoCloseable c) {
             makers.add(c);
         }
+        judgeWithRewardModelOf(dir);
         return room.newRound(m);
+    }
+
+    /**
+     * Where the projector finds the reward model of a round's policy: {@code loader} gets the
+     * policy's folder and returns a scorer, or null when there is none (e.g.
+     * {@code WorkshopTraining::rewardModelNextTo}). From then on, a round opened from a policy, and
+     * a restart, compares every rater with that reward model too.
+     */
+    public synchronized WorkshopServer rewardModels(java.util.function.Function<Path, CompletionScorer> loader) {
+        this.rewardModels = loader;
+        String last = room.lastRankModel();
+        if (last != null) {
+            judgeWithRewardModelOf(Home.resolve(last));
+        }
+        return this;
+    }
+
+    /**
+     * The projector compares each rater's rankings with {@code scorer}'s (a trained reward model) as
+     * well as with the room and the simulated human; null stops it. The server closes the scorer.
+     */
+    public synchronized void judgeWith(CompletionScorer scorer) {
+        RoomJudge old = judge;
+        judge = scorer == null ? null : new RoomJudge(scorer);
+        boardVersion = -2; // the next board is worked out anew
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    private void judgeWithRewardModelOf(Path policy) {
+        if (rewardModels != null) {
+            try {
+                CompletionScorer s = rewardModels.apply(policy);
+                if (s != null) {
+                    judgeWith(s);
+                }
+            } catch (RuntimeException e) {
+                // The round still opens; the projector only lacks the reward-model column.
+                System.err.println("workshop: cannot load the reward model next to " + policy + ": " + rootMessage(e));
+            }
+        }
     }
 
     /** After a restart: later ranking rounds sample the policy the last ranking round sampled. */
@@ -454,6 +514,10 @@ public final class WorkshopServer implements AutoCloseable {
             app.stop();
         } finally {
             store.close();
+            RoomJudge j = judge;
+            if (j != null) {
+                j.close();
+            }
             for (AutoCloseable m : makers) {
                 try {
                     m.close();
@@ -735,7 +799,7 @@ public final class WorkshopServer implements AutoCloseable {
                 try {
                     long now = room.version();
                     if (board == null || now != boardVersion) {
-                        board = HTML_SAFE.toJson(RoomBoard.of(room, joinUrl(), prompts, taste, java.time.Instant.now()));
+                        board = HTML_SAFE.toJson(RoomBoard.of(room, joinUrl(), prompts, taste, judge, java.time.Instant.now()));
                         boardVersion = now;
                         boardNanos = System.nanoTime();
                     }

@@ -15,6 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,7 +77,31 @@ class RoomBoardTest {
             double simulated = agreement.get("simulated").getAsDouble();
             assertTrue(simulated >= 0 && simulated <= 1);
             assertEquals("Ada", b.getAsJsonArray("top").get(0).getAsJsonObject().get("name").getAsString());
+
+            // Each person's taste. With the room: Ada agrees with Bob on all 5 tasks and with Cy on none.
+            assertEquals(Map.of("Ada", 0.5, "Bob", 0.5, "Cy", 0.0), column(b, "room"));
+            assertTrue(b.getAsJsonArray("top").asList().stream().allMatch(t -> t.getAsJsonObject().get("model").isJsonNull()),
+                    "no reward model yet");
+            assertEquals(false, b.get("rewardModel").getAsBoolean());
+            // A reward model that, like Ada and Bob, puts the first completion first.
+            server.judgeWith((prompt, completions) -> IntStream.range(0, completions.size())
+                    .mapToDouble(i -> completions.size() - i).toArray());
+            JsonObject judged = board(http, server);
+            assertEquals(true, judged.get("rewardModel").getAsBoolean());
+            assertEquals(Map.of("Ada", 1.0, "Bob", 1.0, "Cy", 0.0), column(judged, "model"));
+            Map<String, Double> bySimulated = column(judged, "simulated");
+            assertEquals(bySimulated.get("Ada"), bySimulated.get("Bob"), "the same rankings, the same agreement");
+            assertEquals(1.0, bySimulated.get("Ada") + bySimulated.get("Cy"), 1e-12, "Cy orders every pair the other way round");
         }
+    }
+
+    /** One number of every rater on the board's list. */
+    private static Map<String, Double> column(JsonObject board, String key) {
+        Map<String, Double> out = new TreeMap<>();
+        for (JsonElement e : board.getAsJsonArray("top")) {
+            out.put(e.getAsJsonObject().get("name").getAsString(), e.getAsJsonObject().get(key).getAsDouble());
+        }
+        return out;
     }
 
     private static JsonObject board(HttpClient http, WorkshopServer server) throws Exception {

@@ -98,6 +98,8 @@ class WorkshopBrowserTest {
     Path dir;
 
     private WorkshopServer server;
+    /** People who joined over the HTTP API so far (each gets the next name). */
+    private int apiPeople;
     private ChromeDriver driver;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -219,7 +221,7 @@ class WorkshopBrowserTest {
         driver.switchTo().window(projector);
         waitText("rankings", "3");
         waitText("raters", "1");
-        List<WebElement> top = driver.findElements(By.cssSelector("#top li"));
+        List<WebElement> top = driver.findElements(By.cssSelector("#top tbody tr"));
         assertEquals("Ada Lovelace", top.get(0).findElement(By.className("name")).getText());
         assertEquals("3", top.get(0).findElement(By.className("n")).getText());
         List<WebElement> elo = driver.findElements(By.cssSelector("#elo tbody td.value"));
@@ -234,6 +236,19 @@ class WorkshopBrowserTest {
         waitText("raters", "8");
         waitText("rankings", String.valueOf(3 + 7 * 4));
         new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("agree-people")).getText().endsWith("%"));
+        // Each person's taste: with the room and the simulated human at once, with a reward model once
+        // one is there (here a stand-in that prefers the longer completion).
+        assertEquals("–", driver.findElement(By.cssSelector("#top tbody tr td.with-model")).getText(), "no reward model yet");
+        server.judgeWith((prompt, completions) -> completions.stream().mapToDouble(String::length).toArray());
+        room(1, 1);
+        waitText("rankings", String.valueOf(3 + 7 * 4 + 1));
+        new WebDriverWait(driver, WAIT).until(d -> d.findElements(By.cssSelector("#top tbody td.with-model")).stream()
+                .allMatch(e -> e.getText().endsWith("%")));
+        for (WebElement row : driver.findElements(By.cssSelector("#top tbody tr"))) {
+            assertTrue(row.findElement(By.cssSelector("td.with-simulated")).getText().endsWith("%"), "agreement with the simulated human");
+        }
+        assertTrue(driver.findElements(By.cssSelector("#top tbody td.with-room")).stream().anyMatch(e -> e.getText().endsWith("%")),
+                "agreement with the room where people shared tasks");
         screenshot("workshop-projector.png");
         driver.switchTo().window(page);
         assertNoCspViolation();
@@ -256,7 +271,7 @@ class WorkshopBrowserTest {
 
         driver.get(local("leaderboard"));
         waitText("rankings", "1");
-        assertEquals(name, driver.findElement(By.cssSelector("#top li .name")).getText());
+        assertEquals(name, driver.findElement(By.cssSelector("#top tbody .name")).getText());
         assertThrows(NoAlertPresentException.class, () -> driver.switchTo().alert(), "no script ran");
         Object scripts = ((JavascriptExecutor) driver).executeScript(
                 "return document.querySelectorAll('script').length");
@@ -513,7 +528,9 @@ class WorkshopBrowserTest {
     private void room(int people, int each) throws Exception {
         String[] names = {"Grace", "Alan", "Katherine", "Edsger", "Barbara", "Donald", "Frances", "John"};
         for (int p = 0; p < people; p++) {
-            JsonObject joined = post("/api/join", "{\"name\":\"" + names[p % names.length] + "\",\"code\":\"" + CODE + "\"}", null);
+            int nth = apiPeople++;
+            String name = names[nth % names.length] + (nth < names.length ? "" : " " + (nth / names.length + 1));
+            JsonObject joined = post("/api/join", "{\"name\":\"" + name + "\",\"code\":\"" + CODE + "\"}", null);
             String token = joined.get("token").getAsString();
             for (int n = 0; n < each; n++) {
                 HttpResponse<String> got = http.send(HttpRequest.newBuilder(URI.create(local("api/task")))

@@ -3,7 +3,8 @@
 // Polls GET /api/leaderboard every 2 s and shows, large enough for the back of a room: the join link,
 // its QR code and the code, people joined, rankings in and per minute, the Elo and Bradley–Terry
 // ratings of the completions' sources with their intervals, agreement between people and with the
-// simulated human, and the top raters. Names and sources go into the page with textContent only.
+// simulated human, and the most active raters with their agreement with the room, the simulated
+// human and the trained reward model. Names and sources go into the page with textContent only.
 (function () {
   'use strict';
 
@@ -149,20 +150,26 @@
     body.replaceChildren(...fresh);
   }
 
+  /** The most active raters, each with their agreement with the room, the simulated human and the reward model. */
   function topList(top) {
-    const list = $('top');
-    const items = top.slice(0, 8).map((rater) => {
-      const li = document.createElement('li');
-      const name = document.createElement('span');
+    const rows = top.slice(0, 8).map((rater) => {
+      const tr = document.createElement('tr');
+      const name = document.createElement('td');
       name.className = 'name';
       name.textContent = rater.name;
-      const n = document.createElement('span');
+      const n = document.createElement('td');
       n.className = 'n';
       n.textContent = String(rater.ranked);
-      li.append(name, n);
-      return li;
+      tr.append(name, n);
+      for (const key of ['room', 'simulated', 'model']) {
+        const cell = document.createElement('td');
+        cell.className = 'agree with-' + key;
+        cell.textContent = percent(rater[key]);
+        tr.append(cell);
+      }
+      return tr;
     });
-    list.replaceChildren(...items);
+    $('top').querySelector('tbody').replaceChildren(...rows);
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', poll);
