@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             BtCommand.class,
             RewardCommand.class,
             PpoCommand.class,
+            DpoCommand.class,
             EvaluateCommand.class,
             IterateCommand.class,
             HackingLabCommand.class,
