@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             RewardCommand.class,
             PpoCommand.class,
             DpoCommand.class,
+            GrpoCommand.class,
             EvaluateCommand.class,
             IterateCommand.class,
             HackingLabCommand.class,

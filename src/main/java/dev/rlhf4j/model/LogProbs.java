@@ -66,6 +66,23 @@ public final class LogProbs {
     }
 
     /**
+     * Row i's completion positions of a flat right-padded {@code [B, T-1]} next-token array (see
+     * {@link #completionMask}): j = |prompt| − 1 … |prompt| + |completion| − 2, one entry per
+     * completion token.
+     */
+    public static double[][] completionRows(float[] flat, List<int[]> prompts, List<int[]> completions, int width) {
+        double[][] out = new double[prompts.size()][];
+        for (int i = 0; i < out.length; i++) {
+            int start = prompts.get(i).length - 1;
+            out[i] = new double[completions.get(i).length];
+            for (int t = 0; t < out[i].length; t++) {
+                out[i][t] = flat[i * width + start + t];
+            }
+        }
+        return out;
+    }
+
+    /**
      * Plain-array version for notebooks, evaluation and tests: for each sequence, the log-probs of
      * its tokens 1..n−1 (so {@code result[i].length == seqs.get(i).length - 1}).
      */
