@@ -14,8 +14,8 @@ import dev.rlhf4j.core.RunSize;
  *     one quick-mode epoch (32 steps) wins 0.85 against the initial model, 1e-4 only 0.67, and 1e-3
  *     overshoots (KL 17, win rate 0.76)
  * @param batchSize pairs per optimizer step ({@code per_device_train_batch_size}; TRL: 8, the paper 64); 32
- *     keeps the steps of our ~4,000 training pairs cheap and their gradients steady
- * @param numTrainEpochs passes over the pairs (TRL: 3); 2, quick mode 1
+ *     keeps the steps over the bundled feedback's 6,734 strict pairs cheap and their gradients steady
+ * @param numTrainEpochs passes over the pairs (TRL: 3); 2 (422 steps), quick mode 1
  * @param maxPairs use at most this many training pairs (0 = all), a seeded sample: quick mode takes 1,024
  * @param weightDecay AdamW decoupled weight decay on matrices (TRL: 0)
  * @param maxGradNorm global gradient-norm clip (TRL: 1.0); ≤ 0 = off
