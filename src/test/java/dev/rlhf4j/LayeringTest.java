@@ -38,13 +38,15 @@ class LayeringTest {
             Map.entry("reward", Set.of("core", "text", "world", "model", "feedback")),
             Map.entry("eval", Set.of("core", "text", "world", "model", "feedback", "reward")),
             Map.entry("ppo", Set.of("core", "text", "world", "model", "feedback", "reward", "eval")),
+            Map.entry("dpo", Set.of("core", "text", "world", "model", "feedback", "reward", "eval")),
+            Map.entry("grpo", Set.of("core", "text", "world", "model", "feedback", "reward", "eval")),
             Map.entry("loop", Set.of("core", "text", "world", "model", "pretrain", "feedback", "workshop", "reward", "eval",
-                    "ppo")),
+                    "ppo", "dpo", "grpo")),
             Map.entry("kernel", Set.of("core", "text", "model")),
             Map.entry("bench", Set.of("core", "text", "world", "model", "pretrain", "feedback", "workshop", "reward", "eval",
-                    "ppo")),
+                    "ppo", "dpo", "grpo")),
             Map.entry("cli", Set.of("core", "text", "world", "model", "pretrain", "feedback", "workshop", "reward", "eval",
-                    "ppo", "loop", "kernel", "bench")));
+                    "ppo", "dpo", "grpo", "loop", "kernel", "bench")));
 
     /** A use of another package: an import or a fully qualified name, in code or javadoc. */
     static final Pattern USE = Pattern.compile("dev\\.rlhf4j\\.([a-z]+)\\.");

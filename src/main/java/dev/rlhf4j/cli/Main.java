@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
             BtCommand.class,
             RewardCommand.class,
             PpoCommand.class,
+            DpoCommand.class,
+            GrpoCommand.class,
             EvaluateCommand.class,
             IterateCommand.class,
             HackingLabCommand.class,

@@ -39,6 +39,50 @@ public final class LogProbs {
     }
 
     /**
+     * Only the next-token log-probs {@code [B, T-1]}, log p(x_{t+1} | x_≤t), without the entropy:
+     * what a trainer differentiates (DPO, GRPO).
+     */
+    public static NDArray tokenLogProbs(LanguageModel lm, NDList inputs, boolean training) {
+        NDArray logits = lm.forward(inputs, training).get(0).get(ALL_BUT_LAST); // [B, T-1, V]
+        NDArray next = inputs.get(0).get(FROM_SECOND).expandDims(-1);           // [B, T-1, 1]
+        return logits.logSoftmax(-1).gather(next, -1).squeeze(-1);               // [B, T-1]
+    }
+
+    /**
+     * Which positions of a right-padded {@code [B, T-1]} next-token grid score a completion token:
+     * row i is {@code prompts[i] ++ completions[i]}, and position j scores token j+1, so its
+     * completion is at j = |prompt| − 1 … |prompt| + |completion| − 2. 1 there, 0 elsewhere
+     * (prompt and padding), flattened row by row ({@code width} = T − 1).
+     */
+    public static float[] completionMask(List<int[]> prompts, List<int[]> completions, int width) {
+        float[] mask = new float[prompts.size() * width];
+        for (int i = 0; i < prompts.size(); i++) {
+            int start = prompts.get(i).length - 1;
+            for (int t = 0; t < completions.get(i).length; t++) {
+                mask[i * width + start + t] = 1f;
+            }
+        }
+        return mask;
+    }
+
+    /**
+     * Row i's completion positions of a flat right-padded {@code [B, T-1]} next-token array (see
+     * {@link #completionMask}): j = |prompt| − 1 … |prompt| + |completion| − 2, one entry per
+     * completion token.
+     */
+    public static double[][] completionRows(float[] flat, List<int[]> prompts, List<int[]> completions, int width) {
+        double[][] out = new double[prompts.size()][];
+        for (int i = 0; i < out.length; i++) {
+            int start = prompts.get(i).length - 1;
+            out[i] = new double[completions.get(i).length];
+            for (int t = 0; t < out[i].length; t++) {
+                out[i][t] = flat[i * width + start + t];
+            }
+        }
+        return out;
+    }
+
+    /**
      * Plain-array version for notebooks, evaluation and tests: for each sequence, the log-probs of
      * its tokens 1..n−1 (so {@code result[i].length == seqs.get(i).length - 1}).
      */

@@ -12,6 +12,7 @@ import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.LmOptimizer;
+import dev.rlhf4j.model.LogProbs;
 import dev.rlhf4j.model.NoGrad;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.TokenBatch;
@@ -296,15 +297,7 @@ public final class PpoTrainer {
 
     /** Row i's response positions of a flat {@code [B, T-1]} array: j = |query| − 1 ... |query| + |response| − 2. */
     static double[][] slice(float[] flat, List<int[]> queries, List<int[]> responses, int width) {
-        double[][] out = new double[queries.size()][];
-        for (int i = 0; i < out.length; i++) {
-            int start = queries.get(i).length - 1;
-            out[i] = new double[responses.get(i).length];
-            for (int t = 0; t < out[i].length; t++) {
-                out[i][t] = flat[i * width + start + t];
-            }
-        }
-        return out;
+        return LogProbs.completionRows(flat, queries, responses, width);
     }
 
     static int[] concat(int[] a, int[] b) {

@@ -260,7 +260,7 @@ public final class RewardLoss {
     }
 
     /** log σ(x) on an NDArray, computed stably: min(x, 0) − log(1 + e^−|x|). */
-    static NDArray logSigmoid(NDArray x) {
+    public static NDArray logSigmoid(NDArray x) {
         return x.minimum(Scalars.of(x, 0)).sub(x.abs().neg().exp().add(1).log()); // 0-d array: see Scalars
     }
 }
