@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.rlhf4j.core.AtomicFiles;
 import dev.rlhf4j.core.Devices;
 import dev.rlhf4j.core.Interrupts;
+import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.feedback.Rater;
 import dev.rlhf4j.feedback.SimulatedRater;
@@ -20,6 +21,12 @@ import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
+import java.util.Arrays;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * How many rankings does a room need? A pool of rankings by simulated people (the standard taste,
@@ -85,7 +92,8 @@ public final class WorkshopSizing {
         List<SimulatedRater> room = new ArrayList<>();
         for (int i = 0; i < people; i++) {
             room.add(new SimulatedRater(String.format("person-%03d", i + 1), ReviewPreference.defaults(),
-                    SimulatedRater.DEFAULT_TEMPERATURE, SimulatedRater.DEFAULT_TIE_MARGIN, s.seed() * 1000 + i));
+                    SimulatedRater.DEFAULT_TEMPERATURE, SimulatedRater.DEFAULT_TIE_MARGIN,
+                    Seeds.child(s.seed(), "sizing-person-" + i)));
         }
         List<FeedbackRecord> out = new ArrayList<>();
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -104,7 +112,7 @@ public final class WorkshopSizing {
 
     /** The rows as a table. */
     public static Table table(List<Row> rows) {
-        return Table.create("rankings a room needs",
+        Table t = Table.create("rankings a room needs",
                 IntColumn.create("rankings", rows.stream().mapToInt(Row::rankings).toArray()),
                 IntColumn.create("tasks", rows.stream().mapToInt(Row::prompts).toArray()),
                 DoubleColumn.create("val_accuracy", rows.stream().mapToDouble(Row::valAccuracy).toArray()),
@@ -112,5 +120,41 @@ public final class WorkshopSizing {
                 DoubleColumn.create("win_lower", rows.stream().mapToDouble(Row::winLower).toArray()),
                 DoubleColumn.create("win_upper", rows.stream().mapToDouble(Row::winUpper).toArray()),
                 DoubleColumn.create("seconds", rows.stream().mapToDouble(Row::seconds).toArray()));
+        for (String c : List.of("val_accuracy", "win_rate", "win_lower", "win_upper")) {
+            t.doubleColumn(c).setPrintFormatter(new java.text.DecimalFormat("0.000"), "");
+        }
+        t.doubleColumn("seconds").setPrintFormatter(new java.text.DecimalFormat("0"), "");
+        return t;
+    }
+
+    /**
+     * The planning chart: the reward model's validation accuracy and the new policy's win rate
+     * (with its 95% interval) against the number of rankings the room gave.
+     */
+    public static XYChart chart(List<Row> rows) {
+        XYChart c = new XYChartBuilder().width(720).height(400).title("How many rankings a room needs")
+                .xAxisTitle("rankings (log scale)").yAxisTitle("share").build();
+        c.getStyler().setXAxisLogarithmic(true);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        c.getStyler().setYAxisMin(0.4);
+        c.getStyler().setYAxisMax(1.0);
+        c.getStyler().setYAxisDecimalPattern("0.00");
+        c.getStyler().setXAxisDecimalPattern("#,##0");
+        double[] x = rows.stream().mapToDouble(Row::rankings).toArray();
+        c.addSeries("reward model: validation accuracy", x, rows.stream().mapToDouble(Row::valAccuracy).toArray());
+        java.awt.Color win = new java.awt.Color(0xD9, 0x5F, 0x02);
+        c.addSeries("tuned policy: win rate vs initial", x, rows.stream().mapToDouble(Row::winRate).toArray())
+                .setLineColor(win).setFillColor(win);
+        // The bootstrap interval is not symmetric, so its ends are drawn as dotted lines, not error bars.
+        c.addSeries("win rate: 95% interval", x, rows.stream().mapToDouble(Row::winLower).toArray())
+                .setMarker(SeriesMarkers.NONE).setLineStyle(SeriesLines.DOT_DOT).setLineColor(win);
+        c.addSeries(" ", x, rows.stream().mapToDouble(Row::winUpper).toArray())
+                .setMarker(SeriesMarkers.NONE).setLineStyle(SeriesLines.DOT_DOT).setLineColor(win).setShowInLegend(false);
+        double[] half = new double[x.length];
+        Arrays.fill(half, 0.5);
+        c.addSeries("chance", x, half).setMarker(SeriesMarkers.NONE).setLineStyle(SeriesLines.DASH_DASH)
+                .setLineColor(java.awt.Color.GRAY);
+        return c;
     }
 }

@@ -86,6 +86,14 @@ public final class WorkshopTraining {
             return new Settings(model, from, withBundled, data, seed, device, reward, ppo);
         }
 
+        public Settings withPpo(PpoConfig c) {
+            return new Settings(initial, from, withBundled, data, seed, device, reward, c);
+        }
+
+        public Settings withReward(RewardConfig c) {
+            return new Settings(initial, from, withBundled, data, seed, device, c, ppo);
+        }
+
         public Settings withDevice(String d) {
             return new Settings(initial, from, withBundled, data, seed, d, reward, ppo.toBuilder().device(d).build());
         }
@@ -99,9 +107,12 @@ public final class WorkshopTraining {
      * @param raterAgreement the room's pairwise agreement on tasks several people ranked (NaN when none)
      * @param winRate the new policy against the initial model on held-out prompts, judged by the simulated human
      * @param klEnd PPO's KL to the initial model, mean of the last iterations
+     * @param rewardEpochs the reward model's epochs (for {@code RewardReport}'s charts)
+     * @param ppoMetrics PPO's metrics, one map per iteration (for {@code PpoReport}'s charts)
      */
     public record Result(int rankings, int raters, double valAccuracy, double raterAgreement, Evaluation.WinRate winRate,
-            double klEnd, Path start, Path policy, double rewardSeconds, double ppoSeconds, List<Taste> tastes) {}
+            double klEnd, Path start, Path policy, double rewardSeconds, double ppoSeconds, List<Taste> tastes,
+            List<RewardTrainer.Epoch> rewardEpochs, List<Map<String, Double>> ppoMetrics) {}
 
     /**
      * How much one person's taste counts: the share of completion pairs they order as the rest of the
@@ -183,7 +194,7 @@ public final class WorkshopTraining {
         room.forEach(r -> raters.add(r.rater()));
         List<Taste> tastes = tastes(room, prompts, out.resolve("reward"), device);
         Result r = new Result(room.size(), raters.size(), rm.validAccuracy(), Agreement.pooled(Agreement.betweenRaters(room)),
-                ppo.winRate(), ppo.klMeanEnd(), start, policy, rewardSeconds, ppoSeconds, tastes);
+                ppo.winRate(), ppo.klMeanEnd(), start, policy, rewardSeconds, ppoSeconds, tastes, rm.epochs(), ppo.metrics());
         writeSummary(r, s, rm, out);
         StringBuilder csv = new StringBuilder("rater,rankings,with_room,with_simulated_human,with_reward_model\n");
         for (Taste t : tastes) {

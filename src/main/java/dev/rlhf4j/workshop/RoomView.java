@@ -68,6 +68,9 @@ public record RoomView(String workshop, int round, boolean roundOpen, String joi
             append(t.doubleColumn(3), p.withSimulatedHuman());
             append(t.doubleColumn(4), p.withRewardModel());
         }
+        for (int c = 2; c <= 4; c++) {
+            t.doubleColumn(c).setPrintFormatter(new java.text.DecimalFormat("0.00"), "–");
+        }
         return t;
     }
 
