@@ -5,6 +5,7 @@ import dev.rlhf4j.core.AtomicFiles;
 import dev.rlhf4j.core.RunSize;
 import dev.rlhf4j.eval.Evaluation;
 import dev.rlhf4j.world.Prompt;
+import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,10 @@ import tech.tablesaw.api.Table;
  * {@code true-preference.png} and {@code frontier.png}.
  */
 public final class ComparisonReport {
+
+    /** One colour per model, the same in both charts. */
+    static final Map<String, Color> COLORS = Map.of("initial", new Color(0x555555), "ppo", new Color(0x1f77b4), "dpo",
+            new Color(0xff7f0e), "grpo", new Color(0x9467bd));
 
     /** The metric PPO and GRPO log for the simulated human's utility of each iteration's samples. */
     static final String TRUE_REWARD = "env/true_reward_mean";
@@ -92,13 +97,14 @@ public final class ComparisonReport {
      * The simulated human's mean utility over training, x = fraction of the run done. PPO and GRPO: their
      * {@code env/true_reward_mean} per iteration (the samples of each iteration's rollout, train prompts).
      * DPO never samples while it trains, so its {@code metrics.csv} holds no such column: its line joins the
-     * initial model's held-out value (x = 0) to the DPO policy's (x = 1), dashed, and each method's held-out
-     * end value is marked at x = 1.
+     * initial model's held-out value (x = 0) to the DPO policy's (x = 1), dashed; PPO's and GRPO's held-out
+     * end values are marked at x = 1 (a diamond in the method's colour), since their curves are on train prompts.
      */
     public static XYChart truePreferenceChart(MethodComparison.Result r) {
-        XYChart c = new XYChartBuilder().width(640).height(400).title("True preference over training")
+        XYChart c = new XYChartBuilder().width(640).height(480).title("True preference over training")
                 .xAxisTitle("fraction of training done").yAxisTitle("mean true utility per sample").build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setXAxisDecimalPattern("0.##");
         for (MethodComparison.Method m : r.methods()) {
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
@@ -110,32 +116,39 @@ public final class ComparisonReport {
                     y.add(v);
                 }
             }
+            Color color = COLORS.get(m.name());
             if (!y.isEmpty()) {
-                c.addSeries(m.name() + " (training samples)", x, y).setMarker(SeriesMarkers.NONE);
+                XYSeries s = c.addSeries(m.name() + " (training samples)", x, y);
+                s.setMarker(SeriesMarkers.NONE);
+                s.setLineColor(color);
+                XYSeries end = c.addSeries(m.name() + " (held-out, end)", new double[] {1}, new double[] {m.truePreference()});
+                end.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                end.setMarker(SeriesMarkers.DIAMOND);
+                end.setMarkerColor(color);
             } else {
                 XYSeries s = c.addSeries(m.name() + " (held-out, start and end only)", new double[] {0, 1},
                         new double[] {r.initialTruePreference(), m.truePreference()});
                 s.setLineStyle(SeriesLines.DASH_DASH);
+                s.setLineColor(color);
+                s.setMarkerColor(color);
             }
         }
-        List<Double> ends = r.methods().stream().map(MethodComparison.Method::truePreference).toList();
-        XYSeries held = c.addSeries("held-out, end of each run", ends.stream().map(e -> 1.0).toList(), ends);
-        held.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         return c;
     }
 
     /**
      * The frontier each method reaches: KL to the initial model (x) against true preference (y) at the end
-     * of its run, the initial model at KL 0. Up and to the left is better: more preference per nat moved.
+     * of its run, the initial model at KL 0 (colours as in {@link #truePreferenceChart}). Up and to the left is better: more preference per nat moved.
      */
     public static XYChart frontierChart(MethodComparison.Result r) {
         XYChart c = new XYChartBuilder().width(640).height(400).title("KL vs true preference (held-out prompts)")
                 .xAxisTitle("KL to the initial model (nats per completion)").yAxisTitle("mean true utility per sample").build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(10);
-        c.addSeries("initial", new double[] {0}, new double[] {r.initialTruePreference()});
+        c.addSeries("initial", new double[] {0}, new double[] {r.initialTruePreference()}).setMarkerColor(COLORS.get("initial"));
         for (MethodComparison.Method m : r.methods()) {
-            c.addSeries(m.name(), new double[] {m.klToInitial()}, new double[] {m.truePreference()});
+            c.addSeries(m.name(), new double[] {m.klToInitial()}, new double[] {m.truePreference()})
+                    .setMarkerColor(COLORS.get(m.name()));
         }
         return c;
     }
