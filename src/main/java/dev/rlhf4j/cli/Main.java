@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             PpoCommand.class,
             DpoCommand.class,
             GrpoCommand.class,
+            CompareCommand.class,
             EvaluateCommand.class,
             IterateCommand.class,
             HackingLabCommand.class,

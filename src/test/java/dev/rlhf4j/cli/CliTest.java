@@ -36,13 +36,13 @@ class CliTest {
     @Test
     void everyCommandHasHelpAndSeed() {
         for (String cmd : List.of("pipeline", "data", "select", "adapt", "pretrain", "generate", "bench", "reward", "ppo",
-                "evaluate", "iterate", "hacking-lab")) {
+                "evaluate", "iterate", "hacking-lab", "compare")) {
             String[] r = run(cmd, "--help");
             assertEquals("0", r[0], cmd + " --help");
             assertTrue(r[1].contains("--seed"), cmd + " has --seed:\n" + r[1]);
         }
         for (String cmd : List.of("pipeline", "data", "select", "adapt", "pretrain", "reward", "ppo", "iterate",
-                "hacking-lab")) {
+                "hacking-lab", "compare")) {
             assertTrue(run(cmd, "--help")[1].contains("--out"), cmd + " has --out");
         }
     }
