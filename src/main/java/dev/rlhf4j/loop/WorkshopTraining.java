@@ -67,10 +67,19 @@ public final class WorkshopTraining {
     public record Settings(Path initial, Path from, boolean withBundled, Path data, long seed, String device,
             RewardConfig reward, PpoConfig ppo) {
 
-        /** The bundled model and corpus, and every stage's defaults with one seed. */
+        /** The reward model's epochs in a round, quick mode included. */
+        public static final int REWARD_EPOCHS = 4;
+
+        /**
+         * The bundled model and corpus, and every stage's defaults with one seed, except that the reward
+         * model trains its full {@value #REWARD_EPOCHS} epochs in quick mode too: it is the cheap stage of a
+         * round (about 15 s of a quick round's 45–55 on 2 cores). On one simulated room of 400 rankings, 2
+         * epochs gave win rates of 0.74, 0.84 and 0.81 against the initial model for seeds 1–3; 4 epochs gave
+         * 0.82–0.85 for seeds 1–5.
+         */
         public static Settings defaults(long seed) {
             return new Settings(Home.resolve(ModelCatalog.DEFAULT_MODEL), null, false, Home.resolve("datasets/reviews"), seed,
-                    "auto", RewardConfig.defaults(RewardConfig.Objective.BT).toBuilder().seed(seed).build(),
+                    "auto", RewardConfig.defaults(RewardConfig.Objective.BT).toBuilder().epochs(REWARD_EPOCHS).seed(seed).build(),
                     PpoConfig.defaults().toBuilder().seed(seed).build());
         }
 
