@@ -1,17 +1,11 @@
 package dev.rlhf4j.dpo;
 
-import dev.rlhf4j.core.AtomicFiles;
+import dev.rlhf4j.core.MetricCharts;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * DPO's charts against the optimizer step, from the metric rows a {@link DpoTrainer} logs (TRL's
@@ -66,38 +60,14 @@ public final class DpoReport {
 
     /** Writes every chart as {@code dir/<stem>.png} (each atomically); returns the paths in order. */
     public static List<Path> writePngs(List<Map<String, Double>> rows, Path dir) {
-        List<Path> paths = new ArrayList<>();
-        for (Map.Entry<String, XYChart> e : charts(rows).entrySet()) {
-            Path file = dir.resolve(e.getKey() + ".png");
-            AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(e.getValue(), out, BitmapEncoder.BitmapFormat.PNG));
-            paths.add(file);
-        }
-        return paths;
+        return MetricCharts.writePngs(charts(rows), dir);
     }
 
-    /** Adds the finite points of a metric against {@code step} (or the 1-based row index); null when there are none. */
-    private static XYSeries add(XYChart c, String name, List<Map<String, Double>> rows, String metric) {
-        List<Double> px = new ArrayList<>();
-        List<Double> py = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            Double y = rows.get(i).get(metric);
-            if (y != null && Double.isFinite(y)) {
-                px.add(rows.get(i).getOrDefault("step", i + 1.0));
-                py.add(y);
-            }
-        }
-        if (py.isEmpty()) {
-            return null;
-        }
-        XYSeries s = c.addSeries(name, px, py);
-        s.setMarker(SeriesMarkers.NONE);
-        return s;
+    private static void add(XYChart c, String name, List<Map<String, Double>> rows, String metric) {
+        MetricCharts.add(c, name, rows, "step", metric, 0);
     }
 
     private static XYChart chart(String title, String yTitle) {
-        XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
-        c.getStyler().setLegendVisible(true);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        return c;
+        return MetricCharts.chart(title, "step", yTitle);
     }
 }

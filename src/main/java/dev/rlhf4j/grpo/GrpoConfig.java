@@ -16,8 +16,10 @@ import dev.rlhf4j.model.SamplingConfig;
  * @param numIterations μ, passes over each batch (TRL: 1)
  * @param learningRate AdamW learning rate (β₁ 0.9, β₂ 0.95), constant. TRL: 1e-6 for billions of parameters; 1e-4
  *     here, as our PPO
- * @param beta β of the k3 KL to the reference in the loss. TRL: 0.04 up to v0.18, 0.0 since v0.19 (no
- *     reference at all); the paper's 0.04, so the policy stays near the model it started from
+ * @param beta β of the k3 KL to the reference in the loss. TRL: 0.04 up to v0.18 (the paper's), 0.0 since v0.19 (no
+ *     reference at all). 0.1 here: with 0.04 our 60 iterations over-optimise the reward model (seed 1: its score
+ *     climbs to the end while the simulated human's preference peaks near iteration 36 and falls back, KL 19 nats
+ *     per completion); 0.2 holds KL near PPO's but learns less in quick mode (win rate 0.86 against 0.93)
  * @param epsilon ε of the ratio's clip (TRL: 0.2)
  * @param lossType how per-token losses are averaged (TRL: dapo since v0.22, bnpo v0.17–0.21, grpo before); the
  *     paper's grpo
@@ -73,7 +75,7 @@ public record GrpoConfig(
 
     /** The bundled recipe (see each component for TRL's value and why ours differs). */
     public static GrpoConfig defaults() {
-        return new GrpoConfig(RunSize.pick(60, 25), 8, 64, 16, 1, 1e-4f, 0.04, 0.2, GrpoLossType.GRPO, true, 1.0, 1.0f,
+        return new GrpoConfig(RunSize.pick(60, 25), 8, 64, 16, 1, 1e-4f, 0.1, 0.2, GrpoLossType.GRPO, true, 1.0, 1.0f,
                 SamplingConfig.defaults().withMaxNewTokens(32), "auto", 1);
     }
 

@@ -1,16 +1,12 @@
 package dev.rlhf4j.grpo;
 
-import dev.rlhf4j.core.AtomicFiles;
+import dev.rlhf4j.core.MetricCharts;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 
 /**
  * GRPO's charts against the iteration, from the metric rows a {@link GrpoTrainer} logs (TRL's
@@ -27,8 +23,7 @@ public final class GrpoReport {
         XYChart c = chart("Reward", "reward-model score");
         add(c, "reward (mean)", rows, "reward", 0);
         if (add(c, "true preference (simulated human)", rows, "env/true_reward_mean", 1) != null) {
-            c.setYAxisGroupTitle(1, "true preference");
-            c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+            MetricCharts.rightAxis(c, "true preference");
         }
         return c;
     }
@@ -63,8 +58,7 @@ public final class GrpoReport {
         add(c, "min", rows, "completions/min_length", 0);
         add(c, "max", rows, "completions/max_length", 0);
         if (add(c, "groups with equal rewards", rows, "frac_reward_zero_std", 1) != null) {
-            c.setYAxisGroupTitle(1, "share");
-            c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+            MetricCharts.rightAxis(c, "share");
         }
         return c;
     }
@@ -82,39 +76,14 @@ public final class GrpoReport {
 
     /** Writes every chart as {@code dir/<stem>.png} (each atomically); returns the paths in order. */
     public static List<Path> writePngs(List<Map<String, Double>> rows, Path dir) {
-        List<Path> paths = new ArrayList<>();
-        for (Map.Entry<String, XYChart> e : charts(rows).entrySet()) {
-            Path file = dir.resolve(e.getKey() + ".png");
-            AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(e.getValue(), out, BitmapEncoder.BitmapFormat.PNG));
-            paths.add(file);
-        }
-        return paths;
+        return MetricCharts.writePngs(charts(rows), dir);
     }
 
-    /** Adds the finite points of a metric against {@code iteration} on y axis {@code axis}; null when there are none. */
     private static XYSeries add(XYChart c, String name, List<Map<String, Double>> rows, String metric, int axis) {
-        List<Double> px = new ArrayList<>();
-        List<Double> py = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            Double y = rows.get(i).get(metric);
-            if (y != null && Double.isFinite(y)) {
-                px.add(rows.get(i).getOrDefault("iteration", i + 1.0));
-                py.add(y);
-            }
-        }
-        if (py.isEmpty()) {
-            return null;
-        }
-        XYSeries s = c.addSeries(name, px, py);
-        s.setYAxisGroup(axis);
-        return s;
+        return MetricCharts.add(c, name, rows, "iteration", metric, axis);
     }
 
     private static XYChart chart(String title, String yTitle) {
-        XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle("iteration").yAxisTitle(yTitle)
-                .build();
-        c.getStyler().setLegendVisible(true);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        return c;
+        return MetricCharts.chart(title, "iteration", yTitle);
     }
 }

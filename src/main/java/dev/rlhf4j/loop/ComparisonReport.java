@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -150,6 +151,93 @@ public final class ComparisonReport {
             c.addSeries(m.name(), new double[] {m.klToInitial()}, new double[] {m.truePreference()})
                     .setMarkerColor(COLORS.get(m.name()));
         }
+        return c;
+    }
+
+    /**
+     * The comparison's live charts, for {@code LiveCharts.of(ComparisonReport.dashboard()).withStatus(ComparisonReport::status)}
+     * fed with every {@link MethodComparison.Step}: {@link #liveTruePreferenceChart} and {@link #liveDpoChart}.
+     */
+    public static List<Function<List<MethodComparison.Step>, XYChart>> dashboard() {
+        return List.of(ComparisonReport::liveTruePreferenceChart, ComparisonReport::liveDpoChart);
+    }
+
+    /** Where each method is: {@code ppo 100/100 · dpo 254/422 · grpo –}. */
+    public static String status(List<MethodComparison.Step> rows) {
+        Map<String, MethodComparison.Step> last = new LinkedHashMap<>();
+        rows.forEach(r -> last.put(r.method(), r));
+        List<String> parts = new ArrayList<>();
+        for (String m : MethodComparison.METHODS) {
+            MethodComparison.Step s = last.get(m);
+            parts.add(s == null ? m + " –" : m + " " + s.step() + "/" + s.steps());
+        }
+        return String.join(" · ", parts);
+    }
+
+    /**
+     * While it trains: the simulated human's mean utility of each PPO and GRPO iteration's samples
+     * ({@code env/true_reward_mean}, train prompts) against the fraction of the run done. DPO samples
+     * nothing while it trains; {@link #liveDpoChart} shows its progress.
+     */
+    public static XYChart liveTruePreferenceChart(List<MethodComparison.Step> rows) {
+        XYChart c = new XYChartBuilder().width(640).height(400).title("True preference of the training samples")
+                .xAxisTitle("fraction of training done").yAxisTitle("mean true utility per sample").build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setXAxisDecimalPattern("0.##");
+        for (String m : List.of("ppo", "grpo")) {
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (MethodComparison.Step r : rows) {
+                Double v = r.metrics().get(TRUE_REWARD);
+                if (r.method().equals(m) && v != null && Double.isFinite(v)) {
+                    x.add(r.done());
+                    y.add(v);
+                }
+            }
+            if (!y.isEmpty()) {
+                XYSeries s = c.addSeries(m, x, y);
+                s.setMarker(SeriesMarkers.NONE);
+                s.setLineColor(COLORS.get(m));
+            }
+        }
+        if (c.getSeriesMap().isEmpty()) {
+            c.addSeries("waiting for PPO's first iteration", new double[] {0}, new double[] {0}).setMarker(SeriesMarkers.NONE);
+        }
+        return c;
+    }
+
+    /**
+     * While it trains: DPO's implicit reward on its training batches, {@code rewards/accuracies} (share of
+     * pairs ordered as the raters did) and {@code rewards/margins} (right axis), against the fraction done.
+     */
+    public static XYChart liveDpoChart(List<MethodComparison.Step> rows) {
+        XYChart c = new XYChartBuilder().width(640).height(400).title("DPO: its implicit reward on the training pairs")
+                .xAxisTitle("fraction of training done").yAxisTitle("accuracy").build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setXAxisDecimalPattern("0.##");
+        List<Double> x = new ArrayList<>();
+        List<Double> acc = new ArrayList<>();
+        List<Double> margin = new ArrayList<>();
+        for (MethodComparison.Step r : rows) {
+            if (r.method().equals("dpo") && r.metrics().containsKey("rewards/accuracies")) {
+                x.add(r.done());
+                acc.add(r.metrics().get("rewards/accuracies"));
+                margin.add(r.metrics().getOrDefault("rewards/margins", Double.NaN));
+            }
+        }
+        if (x.isEmpty()) {
+            c.addSeries("waiting for DPO's first step", new double[] {0}, new double[] {0.5}).setMarker(SeriesMarkers.NONE);
+            return c;
+        }
+        XYSeries a = c.addSeries("accuracy", x, acc);
+        a.setMarker(SeriesMarkers.NONE);
+        a.setLineColor(COLORS.get("dpo"));
+        XYSeries m = c.addSeries("margin r̂(chosen) − r̂(rejected)", x, margin);
+        m.setMarker(SeriesMarkers.NONE);
+        m.setYAxisGroup(1);
+        m.setLineColor(new Color(0xffbb78));
+        c.setYAxisGroupTitle(1, "margin");
+        c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         return c;
     }
 

@@ -10,6 +10,7 @@ import dev.rlhf4j.dpo.DpoRun;
 import dev.rlhf4j.eval.Evaluation;
 import dev.rlhf4j.eval.PolicyKl;
 import dev.rlhf4j.feedback.FeedbackLog;
+import dev.rlhf4j.feedback.FeedbackRecord;
 import dev.rlhf4j.grpo.GrpoConfig;
 import dev.rlhf4j.grpo.GrpoRun;
 import dev.rlhf4j.model.Checkpoint;
@@ -20,6 +21,7 @@ import dev.rlhf4j.ppo.PpoRun;
 import dev.rlhf4j.pretrain.ModelCatalog;
 import dev.rlhf4j.pretrain.SampleProbes;
 import dev.rlhf4j.reward.RewardConfig;
+import dev.rlhf4j.reward.RewardData;
 import dev.rlhf4j.reward.RewardRun;
 import dev.rlhf4j.world.Prompt;
 import dev.rlhf4j.world.ReviewPreference;
@@ -34,12 +36,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * PPO, DPO and GRPO side by side: from the same initial model and the same feedback log, one reward
  * model ({@link RewardRun}) shared by PPO ({@link PpoRun}) and GRPO ({@link GrpoRun}), and DPO
  * ({@link DpoRun}) on the log's pairs directly; then every tuned policy judged the same way on the
- * held-out prompts (what {@code rlhf4j compare} runs).
+ * held-out prompts (what {@code rlhf4j compare} runs). DPO learns from the same rankings as the reward
+ * model: both leave out the reward model's validation prompts ({@link RewardData#validPrompts}), so
+ * the reward model's accuracy and DPO's implicit reward can be compared on pairs neither has seen.
  *
  * <p>Judging: each model (the initial one too) samples {@code samplesPerPrompt} completions of every
  * held-out prompt with the <em>same</em> sampling seed, so every pair of methods is compared on the same
@@ -157,6 +162,23 @@ public final class MethodComparison {
         }
     }
 
+    /**
+     * One training step (iteration) of one method, as the {@link Listener} hears it: the row type of the
+     * comparison's live charts ({@link ComparisonReport#dashboard()}).
+     *
+     * @param method {@code ppo}, {@code dpo} or {@code grpo}
+     * @param step 1-based
+     * @param steps the method's steps in all
+     * @param metrics the step's metric row (each method's own names, TRL's)
+     */
+    public record Step(String method, int step, int steps, Map<String, Double> metrics) {
+
+        /** step ÷ steps. */
+        public double done() {
+            return (double) step / steps;
+        }
+    }
+
     /** What the comparison reports while it runs; every method does nothing by default. */
     public interface Listener {
         /** A stage begins, in words. */
@@ -180,6 +202,7 @@ public final class MethodComparison {
         List<Prompt> train = prompts.stream().filter(p -> !p.heldOut()).toList();
         List<Prompt> heldOut = prompts.stream().filter(Prompt::heldOut).toList();
         FeedbackLog.Loaded feedback = FeedbackLog.read(s.feedback());
+        List<FeedbackRecord> dpoFeedback = dpoRecords(feedback.records(), s.reward());
 
         l.stage("reward model on " + s.feedback() + " (shared by PPO and GRPO)");
         Path rewardDir = out.resolve("reward");
@@ -199,7 +222,7 @@ public final class MethodComparison {
             metrics.put(name, switch (name) {
                 case "ppo" -> PpoRun.run(s.checkpoint(), rewardDir, train, heldOut, s.ppo(), 0, dir,
                         (it, n, m, rollout) -> l.step(name, it, n, m)).metrics();
-                case "dpo" -> DpoRun.run(s.checkpoint(), feedback.records(), heldOut, s.dpo(), dir,
+                case "dpo" -> DpoRun.run(s.checkpoint(), dpoFeedback, heldOut, s.dpo(), dir,
                         (step, n, m) -> l.step(name, step, n, m)).metrics();
                 default -> GrpoRun.run(s.checkpoint(), rewardDir, train, heldOut, s.grpo(), dir,
                         (it, n, m) -> l.step(name, it, n, m)).metrics();
@@ -212,6 +235,15 @@ public final class MethodComparison {
         Result r = judge(s, heldOut, dirs, cost, metrics, device, rewardSeconds, out, started);
         ComparisonReport.write(r, out);
         return r;
+    }
+
+    /**
+     * The rankings DPO learns from: those the reward model trains on, i.e. all but the ones of its
+     * validation prompts ({@link RewardData#validPrompts} with the reward config's fraction and seed).
+     */
+    static List<FeedbackRecord> dpoRecords(List<FeedbackRecord> records, RewardConfig reward) {
+        Set<String> validPrompts = RewardData.validPrompts(records, reward.validFraction(), reward.seed());
+        return records.stream().filter(r -> !validPrompts.contains(r.promptId())).toList();
     }
 
     /** Samples every model on the held-out prompts with one seed, writes {@code samples.csv} and judges. */

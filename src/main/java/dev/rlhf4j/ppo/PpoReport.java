@@ -1,21 +1,18 @@
 package dev.rlhf4j.ppo;
 
-import dev.rlhf4j.core.AtomicFiles;
+import dev.rlhf4j.core.MetricCharts;
 import dev.rlhf4j.core.MetricsLog;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.knowm.xchart.BitmapEncoder;
+import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -59,8 +56,6 @@ public final class PpoReport {
     public static final String ENTROPY_EXACT = "exact entropy (Σ H_t)";
     /** Explained-variance chart: {@code ppo/val/var_explained}. */
     public static final String VAR_EXPLAINED = "explained variance";
-
-    private static final int MARKER_LIMIT = 30;
 
     private PpoReport() {}
 
@@ -191,13 +186,7 @@ public final class PpoReport {
 
     /** Writes every chart as {@code dir/<stem>.png} (each atomically); returns the paths in order. */
     public static List<Path> writePngs(List<Map<String, Double>> rows, Path dir) {
-        List<Path> paths = new ArrayList<>();
-        for (Map.Entry<String, XYChart> e : charts(rows).entrySet()) {
-            Path file = dir.resolve(e.getKey() + ".png");
-            AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(e.getValue(), out, BitmapEncoder.BitmapFormat.PNG));
-            paths.add(file);
-        }
-        return paths;
+        return MetricCharts.writePngs(charts(rows), dir);
     }
 
     /** {@link #writePngs(List, Path)} of a metrics log. */
@@ -207,12 +196,7 @@ public final class PpoReport {
 
     /** x of every row: its {@code iteration}, or its 1-based index. */
     static double[] xs(List<Map<String, Double>> rows) {
-        double[] x = new double[rows.size()];
-        for (int i = 0; i < x.length; i++) {
-            Double it = rows.get(i).get("iteration");
-            x[i] = it == null || it.isNaN() ? i + 1 : it;
-        }
-        return x;
+        return MetricCharts.xs(rows, "iteration");
     }
 
     private static double value(Map<String, Double> row, String metric) {
@@ -225,36 +209,16 @@ public final class PpoReport {
     }
 
     private static XYSeries add(XYChart c, String name, List<Map<String, Double>> rows, String metric, int axis) {
-        return add(c, name, rows, r -> value(r, metric), axis);
+        return MetricCharts.add(c, name, rows, "iteration", metric, axis);
     }
 
-    /** Adds the finite points of {@code f} over the rows as a series on y axis {@code axis}; null when there are none. */
     private static XYSeries add(XYChart c, String name, List<Map<String, Double>> rows,
-            java.util.function.ToDoubleFunction<Map<String, Double>> f, int axis) {
-        double[] x = xs(rows);
-        List<Double> px = new ArrayList<>();
-        List<Double> py = new ArrayList<>();
-        for (int i = 0; i < x.length; i++) {
-            double y = f.applyAsDouble(rows.get(i));
-            if (Double.isFinite(y)) {
-                px.add(x[i]);
-                py.add(y);
-            }
-        }
-        if (py.isEmpty()) {
-            return null;
-        }
-        XYSeries s = c.addSeries(name, px, py);
-        s.setYAxisGroup(axis);
-        if (py.size() > MARKER_LIMIT) {
-            s.setMarker(SeriesMarkers.NONE);
-        }
-        return s;
+            ToDoubleFunction<Map<String, Double>> f, int axis) {
+        return MetricCharts.add(c, name, rows, "iteration", f, axis);
     }
 
     private static void rightAxis(XYChart c, String title) {
-        c.setYAxisGroupTitle(1, title);
-        c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        MetricCharts.rightAxis(c, title);
     }
 
     private static BasicStroke dashed() {
@@ -262,10 +226,6 @@ public final class PpoReport {
     }
 
     private static XYChart chart(String title, String yTitle) {
-        XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle("iteration").yAxisTitle(yTitle)
-                .build();
-        c.getStyler().setLegendVisible(true);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        return c;
+        return MetricCharts.chart(title, "iteration", yTitle);
     }
 }

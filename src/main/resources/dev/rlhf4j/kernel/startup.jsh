@@ -10,6 +10,8 @@ import dev.rlhf4j.pretrain.*;
 import dev.rlhf4j.feedback.*;
 import dev.rlhf4j.reward.*;
 import dev.rlhf4j.ppo.*;
+import dev.rlhf4j.dpo.*;
+import dev.rlhf4j.grpo.*;
 import dev.rlhf4j.eval.*;
 import dev.rlhf4j.loop.*;
 

@@ -81,6 +81,47 @@ class MethodComparisonTest {
         }
     }
 
+    /**
+     * DPO learns from the rankings the reward model trains on: every ranking but those of the reward
+     * model's validation prompts, which are the pairs notebook 07 compares both on.
+     */
+    @Test
+    void dpoLeavesOutTheRewardModelsValidationPrompts() {
+        List<dev.rlhf4j.feedback.FeedbackRecord> records = FeedbackLog.read(Home.resolve(FeedbackLog.BUNDLED)).records();
+        dev.rlhf4j.reward.RewardConfig reward = MethodComparison.Settings.defaults(7, "cpu").reward();
+        Set<String> valid = dev.rlhf4j.reward.RewardData.validPrompts(records, reward.validFraction(), reward.seed());
+        List<dev.rlhf4j.feedback.FeedbackRecord> dpo = MethodComparison.dpoRecords(records, reward);
+        assertTrue(!valid.isEmpty() && !dpo.isEmpty());
+        long inValid = records.stream().filter(r -> valid.contains(r.promptId())).count();
+        assertTrue(inValid > 0, "the validation prompts have rankings");
+        assertEquals(records.size() - inValid, dpo.size());
+        assertTrue(dpo.stream().noneMatch(r -> valid.contains(r.promptId())));
+    }
+
+    /**
+     * The live dashboard from hand-made steps: PPO's and GRPO's true preference against the fraction
+     * done, DPO's accuracy with its margin on the right axis, and where each method is.
+     */
+    @Test
+    void liveDashboardFollowsTheSteps() {
+        List<MethodComparison.Step> rows = List.of(
+                new MethodComparison.Step("ppo", 1, 4, Map.of("env/true_reward_mean", 0.5)),
+                new MethodComparison.Step("ppo", 2, 4, Map.of("env/true_reward_mean", 0.9)),
+                new MethodComparison.Step("dpo", 1, 10, Map.of("rewards/accuracies", 0.6, "rewards/margins", 0.1)));
+        assertEquals("ppo 2/4 · dpo 1/10 · grpo –", ComparisonReport.status(rows));
+        XYChart truth = ComparisonReport.liveTruePreferenceChart(rows);
+        assertEquals(Set.of("ppo"), truth.getSeriesMap().keySet());
+        XYSeries ppo = truth.getSeriesMap().get("ppo");
+        assertEquals(List.of(0.25, 0.5), java.util.Arrays.stream(ppo.getXData()).boxed().toList());
+        assertEquals(List.of(0.5, 0.9), java.util.Arrays.stream(ppo.getYData()).boxed().toList());
+        XYChart dpo = ComparisonReport.liveDpoChart(rows);
+        XYSeries acc = dpo.getSeriesMap().get("accuracy");
+        assertEquals(0.1, acc.getXData()[0], 1e-12);
+        assertEquals(0.6, acc.getYData()[0], 1e-12);
+        XYSeries margin = dpo.getSeriesMap().values().stream().filter(x -> x.getYAxisGroup() == 1).findFirst().orElseThrow();
+        assertEquals(0.1, margin.getYData()[0], 1e-12);
+    }
+
     /** The win rates, true preferences and distinct-n, recomputed from samples.csv, match the report. */
     @Test
     void reportedNumbersFollowFromTheSavedSamples() throws Exception {
