@@ -5,6 +5,8 @@ import dev.rlhf4j.reward.RewardModel;
 import dev.rlhf4j.reward.RewardTrainer;
 import dev.rlhf4j.world.Prompt;
 import dev.rlhf4j.world.ReviewPreference;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -105,7 +107,9 @@ public final class ImplicitReward {
                     new double[] {1.0, rmAccuracy(), dpoAccuracy()});
             DoubleColumn vsTruth = DoubleColumn.create("agrees with the simulated human",
                     new double[] {ratersTrueAccuracy(), rmTrueAccuracy(), dpoTrueAccuracy()});
-            return Table.create(size() + " validation pairs", who, vsRaters, vsTruth);
+            Table t = Table.create(size() + " validation pairs", who, vsRaters, vsTruth);
+            rounded(t, "0.000");
+            return t;
         }
 
         /** The first {@code n} pairs with both margins, for reading a few by eye. */
@@ -128,7 +132,16 @@ public final class ImplicitReward {
                 rm.append(rmm[i]);
                 truth.append(trueMargin[i]);
             }
-            return Table.create("pairs", prompt, chosen, rejected, dpo, rm, truth);
+            Table t = Table.create("pairs", prompt, chosen, rejected, dpo, rm, truth);
+            rounded(t, "0.00");
+            return t;
+        }
+
+        private static void rounded(Table t, String pattern) {
+            for (DoubleColumn c : t.columns().stream().filter(DoubleColumn.class::isInstance).map(DoubleColumn.class::cast)
+                    .toList()) {
+                c.setPrintFormatter(new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT)), "");
+            }
         }
 
         /** Scatter of the reward model's margin (x) against DPO's (y), coloured by whether the raters were right. */

@@ -7,9 +7,12 @@ import dev.rlhf4j.eval.Evaluation;
 import dev.rlhf4j.world.Prompt;
 import java.awt.Color;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
@@ -90,6 +93,13 @@ public final class ComparisonReport {
             } else {
                 rss.append(m.peakRssBytes() / 1048576.0);
             }
+        }
+        // shown rounded (a notebook, the terminal); comparison.csv keeps every digit
+        DecimalFormatSymbols root = DecimalFormatSymbols.getInstance(Locale.ROOT);
+        for (DoubleColumn c : t.columns().stream().filter(DoubleColumn.class::isInstance).map(DoubleColumn.class::cast)
+                .toList()) {
+            boolean whole = c.name().equals("seconds") || c.name().startsWith("peak_");
+            c.setPrintFormatter(new DecimalFormat(whole ? "0" : "0.000", root), "");
         }
         return t;
     }

@@ -204,7 +204,7 @@ public final class MethodComparison {
         FeedbackLog.Loaded feedback = FeedbackLog.read(s.feedback());
         List<FeedbackRecord> dpoFeedback = dpoRecords(feedback.records(), s.reward());
 
-        l.stage("reward model on " + s.feedback() + " (shared by PPO and GRPO)");
+        l.stage("reward model on " + s.feedback().getFileName() + " (shared by PPO and GRPO)");
         Path rewardDir = out.resolve("reward");
         long t0 = System.nanoTime();
         RewardRun.train(feedback, s.checkpoint(), prompts, s.reward(), device, rewardDir, null);

@@ -28,7 +28,7 @@ class CommittedNotebooksTest {
 
     static final Path DIR = Path.of("notebooks");
     static final List<String> NAMES = List.of("00-tour", "01-select-pretrained", "02-human-feedback-elo",
-            "03-reward-model", "04-ppo", "05-iterate", "06-workshop");
+            "03-reward-model", "04-ppo", "05-iterate", "06-workshop", "07-beyond-ppo");
     /**
      * An absolute path of whatever machine ran the notebooks: a {@code /dir/...} that starts a word,
      * or a Windows drive. Relative paths ({@code runs/04-ppo}) and ratios ({@code tokens/s},
@@ -86,6 +86,7 @@ class CommittedNotebooksTest {
             int need = switch (name) {
                 case "04-ppo" -> 2;
                 case "06-workshop" -> 4; // the join QR code and at least three charts
+                case "07-beyond-ppo" -> 5; // the live dashboard, true preference, frontier, a method's own, DPO vs the RM
                 default -> 1;
             };
             if (images < need) {
