@@ -9,7 +9,7 @@ import java.util.Map;
  * is computed per minibatch (a masked mean over its real tokens) and the minibatch values are
  * averaged with equal weight.
  */
-final class MinibatchStats {
+public final class MinibatchStats {
 
     private final Map<String, Double> sums = new LinkedHashMap<>();
     private int count;
@@ -79,7 +79,8 @@ final class MinibatchStats {
     }
 
     /** The averaged statistics under TRL's names, plus {@code ppo/skipped_batches} and {@code ppo/grad_norm}. */
-    Map<String, Double> means() {
+    /** Each statistic's mean over the iteration's minibatches (TRL's names, e.g. {@code ppo/loss/policy}). */
+    public Map<String, Double> means() {
         Map<String, Double> m = new LinkedHashMap<>();
         for (Map.Entry<String, Double> e : sums.entrySet()) {
             m.put(e.getKey(), e.getValue() / count);
@@ -90,7 +91,8 @@ final class MinibatchStats {
         return m;
     }
 
-    int skipped() {
+    /** Minibatches skipped (ratio above {@code ratioThreshold}, or a non-finite loss). */
+    public int skipped() {
         return skipped;
     }
 }

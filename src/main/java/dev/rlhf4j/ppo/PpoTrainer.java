@@ -123,11 +123,62 @@ public final class PpoTrainer {
         return this;
     }
 
-    /** One PPO iteration; returns its metrics. */
+    /**
+     * Phase 1's output: the prompts drawn, their token ids, what the policy sampled (with the KV cache)
+     * and the completions as text.
+     */
+    public record Batch(List<Prompt> prompts, List<int[]> queries, Generation generation, List<String> completions) {
+
+        /** How many samples. */
+        public int size() {
+            return prompts.size();
+        }
+    }
+
+    /**
+     * Phase 2's output: the reward model's normalised scores ({@code raw}), after the missing-EOS
+     * penalty ({@code penalized}, what {@code env/reward_mean} describes) and after scaling and clipping
+     * ({@code scores}, what lands on the last token).
+     */
+    public record Scores(double[] raw, double[] penalized, double[] scores) {}
+
+    /**
+     * Phase 3's output, one row per sample over its completion tokens: the policy's and the reference's
+     * log-probs of the sampled tokens, the value head's values, the exact per-token KL (only with
+     * {@link KlPenalty#FULL}, else null) and each completion's summed entropy Σ_t H_t.
+     */
+    public record ForwardPass(double[][] logprobs, double[][] refLogprobs, double[][] values, double[][] fullKl,
+            double[] entropy) {}
+
+    /**
+     * One PPO iteration, its seven phases in order: {@link #sample()}, {@link #score}, {@link #forward},
+     * {@link #rollout} (per-token rewards and advantages), {@link #optimize}, and {@link #finish} (the KL
+     * controller and the metrics). Returns the iteration's metrics. Calling the phases one by one, as
+     * notebook 04 does, gives the same numbers.
+     */
     public Map<String, Double> step() {
         Interrupts.check("after PPO iteration " + iteration);
         long t0 = System.nanoTime();
-        // (1) rollout
+        Batch batch = sample();                                   // (1) rollout
+        long t1 = System.nanoTime();
+        Scores scores = score(batch);                             // (2) score
+        long t2 = System.nanoTime();
+        ForwardPass f = forward(batch);                           // (3) forward
+        Rollout rollout = rollout(batch, scores, f);              // (4) per-token rewards, (5) advantages
+        long t3 = System.nanoTime();
+        MinibatchStats stats = optimize(rollout);                 // (6) minibatch epochs
+        long t4 = System.nanoTime();
+        Map<String, Double> m = metrics(scores, f, rollout, stats); // (7) KL controller and metrics
+        m.put("time/ppo/rollout", (t1 - t0) / 1e9);
+        m.put("time/ppo/score", (t2 - t1) / 1e9);
+        m.put("time/ppo/forward_pass", (t3 - t2) / 1e9);
+        m.put("time/ppo/optimize_step", (t4 - t3) / 1e9);
+        m.put("time/ppo/total", (System.nanoTime() - t0) / 1e9);
+        return announce(m, rollout);
+    }
+
+    /** Phase 1: draws {@code batchSize} prompts (seeded) and samples a completion of each with the KV cache. */
+    public Batch sample() {
         List<Prompt> batch = new ArrayList<>(config.batchSize());
         List<int[]> queries = new ArrayList<>(config.batchSize());
         for (int i = 0; i < config.batchSize(); i++) {
@@ -136,34 +187,40 @@ public final class PpoTrainer {
             queries.add(policy.lm().encodePrompt(p.text()));
         }
         Generation g = Sampler.generate(policy.lm(), queries, config.sampling(), rng);
-        List<String> completions = g.completionTexts(policy.lm().tokenizer());
-        long t1 = System.nanoTime();
-        // (2) score
-        double[] raw = rewardModel.normalizedScore(batch.stream().map(Prompt::text).toList(), completions);
-        double[] penalized = penalizeMissingEos(raw, g.finished(), config.missingEosPenalty());
-        double[] scores = scaleAndClip(penalized, scoreMoments, config);
-        long t2 = System.nanoTime();
-        // (3) forward: policy log-probs and values, reference log-probs
-        Forward f = forward(queries, g.completions());
-        long t3 = System.nanoTime();
-        // (4) per-token rewards
+        return new Batch(batch, queries, g, g.completionTexts(policy.lm().tokenizer()));
+    }
+
+    /**
+     * Phase 2: the reward model's normalised score of every completion, the missing-EOS penalty, then
+     * {@link #scaleAndClip} (which updates the running moments of the scores).
+     */
+    public Scores score(Batch b) {
+        double[] raw = rewardModel.normalizedScore(b.prompts().stream().map(Prompt::text).toList(), b.completions());
+        double[] penalized = penalizeMissingEos(raw, b.generation().finished(), config.missingEosPenalty());
+        return new Scores(raw, penalized, scaleAndClip(penalized, scoreMoments, config));
+    }
+
+    /**
+     * Phases 4 and 5 on plain arrays: per-token rewards r_t = −β·KL_t plus the score on the last token
+     * (β the controller's current value), then GAE per row and advantages whitened over the batch.
+     */
+    public Rollout rollout(Batch b, Scores s, ForwardPass f) {
         double beta = kl.value();
-        int n = queries.size();
+        int n = b.size();
         double[][] klT = new double[n][];
         double[][] rewards = new double[n][];
         for (int i = 0; i < n; i++) {
-            klT[i] = config.klPenalty() == KlPenalty.FULL ? f.fullKl[i] : config.klPenalty().perToken(f.logprobs[i], f.refLogprobs[i]);
+            klT[i] = config.klPenalty() == KlPenalty.FULL ? f.fullKl()[i] : config.klPenalty().perToken(f.logprobs()[i], f.refLogprobs()[i]);
             rewards[i] = new double[klT[i].length];
             for (int t = 0; t < klT[i].length; t++) {
                 rewards[i][t] = -beta * klT[i][t]; // r_t = −β·KL_t
             }
-            rewards[i][rewards[i].length - 1] += scores[i]; // + score at the last token
+            rewards[i][rewards[i].length - 1] += s.scores()[i]; // + score at the last token
         }
         if (config.whitenRewards()) {
             rewards = Whitening.whitenRows(rewards, false);
         }
-        // (5) advantages: GAE per row, then whitened over the batch
-        Gae.Result[] gae = Gae.compute(rewards, f.values, config.gamma(), config.lam());
+        Gae.Result[] gae = Gae.compute(rewards, f.values(), config.gamma(), config.lam());
         double[][] returns = new double[n][];
         double[][] advantages = new double[n][];
         for (int i = 0; i < n; i++) {
@@ -171,31 +228,40 @@ public final class PpoTrainer {
             advantages[i] = gae[i].advantages();
         }
         advantages = Whitening.whitenRows(advantages, true);
-        Rollout rollout = new Rollout(batch, queries, g.completions(), g.finished(), completions, raw, scores, f.logprobs,
-                f.refLogprobs, f.values, klT, rewards, advantages, returns, beta);
-        // (6) minibatch epochs of the clipped loss
-        MinibatchStats stats = optimize(rollout);
-        long t4 = System.nanoTime();
-        // (7) KL controller and metrics
+        return new Rollout(b.prompts(), b.queries(), b.generation().completions(), b.generation().finished(), b.completions(),
+                s.raw(), s.scores(), f.logprobs(), f.refLogprobs(), f.values(), klT, rewards, advantages, returns, beta);
+    }
+
+    /**
+     * Phase 7: updates the KL controller with the batch's mean sequence KL, counts the iteration, and
+     * returns its metrics (TRL's names; no {@code time/} entries) after telling the listeners. What
+     * {@link #step()} ends with; call it after {@link #optimize} when running the phases by hand.
+     */
+    public Map<String, Double> finish(Scores s, ForwardPass f, Rollout r, MinibatchStats stats) {
+        return announce(metrics(s, f, r, stats), r);
+    }
+
+    private Map<String, Double> metrics(Scores s, ForwardPass f, Rollout rollout, MinibatchStats stats) {
+        int n = rollout.size();
         double meanKl = 0;
         for (int i = 0; i < n; i++) {
             meanKl += rollout.sequenceKl(i) / n; // KL of a sequence = Σ_t KL_t, averaged over the batch
         }
+        double beta = rollout.beta();
         kl.update(meanKl, n); // TRL ≥ 0.7.9: kl_ctl.update(mean_i Σ_t KL_t, batch_size)
         iteration++;
-        Map<String, Double> m = PpoMetrics.of(iteration, rollout, penalized, stats, meanKl, beta, kl.value(), f.entropy);
+        Map<String, Double> m = PpoMetrics.of(iteration, rollout, s.penalized(), stats, meanKl, beta, kl.value(), f.entropy());
         if (trueReward != null) {
             double sum = 0;
             for (int i = 0; i < n; i++) {
-                sum += trueReward.applyAsDouble(batch.get(i), completions.get(i)) / n;
+                sum += trueReward.applyAsDouble(rollout.prompts().get(i), rollout.completions().get(i)) / n;
             }
             m.put("env/true_reward_mean", sum);
         }
-        m.put("time/ppo/rollout", (t1 - t0) / 1e9);
-        m.put("time/ppo/score", (t2 - t1) / 1e9);
-        m.put("time/ppo/forward_pass", (t3 - t2) / 1e9);
-        m.put("time/ppo/optimize_step", (t4 - t3) / 1e9);
-        m.put("time/ppo/total", (System.nanoTime() - t0) / 1e9);
+        return m;
+    }
+
+    private Map<String, Double> announce(Map<String, Double> m, Rollout rollout) {
         diagnostics.check(iteration, m, config);
         for (Listener l : listeners) {
             l.onStep(iteration, m, rollout);
@@ -251,17 +317,10 @@ public final class PpoTrainer {
         return s;
     }
 
-    /** Per-row arrays of phase 3. */
-    private static final class Forward {
-        double[][] logprobs;
-        double[][] refLogprobs;
-        double[][] values;
-        double[][] fullKl;
-        double[] entropy;
-    }
-
-    /** Phase 3: one no-grad forward of the policy and one of the reference over the whole batch. */
-    private Forward forward(List<int[]> queries, List<int[]> responses) {
+    /** Phase 3: one no-grad forward of the policy (log-probs, values, entropy) and one of the reference over the batch. */
+    public ForwardPass forward(Batch b) {
+        List<int[]> queries = b.queries();
+        List<int[]> responses = b.generation().completions();
         int n = queries.size();
         List<int[]> seqs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -269,7 +328,6 @@ public final class PpoTrainer {
         }
         TokenBatch batch = TokenBatch.rightPadded(seqs, policy.lm().tokenizer().padId());
         int w = batch.length() - 1;
-        Forward f = new Forward();
         try (NDManager work = policy.lm().newWorkManager(); NoGrad g = NoGrad.enter()) {
             NDList in = batch.toInputs(work);
             NDList out = policy.forward(in);
@@ -280,19 +338,16 @@ public final class PpoTrainer {
             float[] val = TokenForward.values(out.get(1)).toFloatArray();
             float[] ent = TokenForward.entropy(rows).toFloatArray();
             float[] full = config.klPenalty() == KlPenalty.FULL ? KlPenalty.full(rows, refRows).toFloatArray() : null;
-            f.logprobs = slice(lp, queries, responses, w);
-            f.refLogprobs = slice(ref, queries, responses, w);
-            f.values = slice(val, queries, responses, w);
-            f.fullKl = full == null ? null : slice(full, queries, responses, w);
             double[][] e = slice(ent, queries, responses, w);
-            f.entropy = new double[n];
+            double[] entropy = new double[n];
             for (int i = 0; i < n; i++) {
                 for (double v : e[i]) {
-                    f.entropy[i] += v; // Σ_t H_t over the response
+                    entropy[i] += v; // Σ_t H_t over the response
                 }
             }
+            return new ForwardPass(slice(lp, queries, responses, w), slice(ref, queries, responses, w),
+                    slice(val, queries, responses, w), full == null ? null : slice(full, queries, responses, w), entropy);
         }
-        return f;
     }
 
     /** Row i's response positions of a flat {@code [B, T-1]} array: j = |query| − 1 ... |query| + |response| − 2. */
@@ -307,8 +362,11 @@ public final class PpoTrainer {
         return s;
     }
 
-    /** Phase 6: {@code ppoEpochs} passes over shuffled minibatches; returns the averaged loss statistics. */
-    private MinibatchStats optimize(Rollout r) {
+    /**
+     * Phase 6: {@code ppoEpochs} passes over the rollout in shuffled minibatches, each a clipped-loss
+     * gradient step (skipped when its ratio passes {@code ratioThreshold}); returns the averaged loss statistics.
+     */
+    public MinibatchStats optimize(Rollout r) {
         MinibatchStats stats = new MinibatchStats();
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < r.size(); i++) {

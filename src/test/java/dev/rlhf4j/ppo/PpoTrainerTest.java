@@ -357,6 +357,51 @@ class PpoTrainerTest {
     }
 
     /**
+     * Two trainers from the same checkpoints and seed: one runs {@code step()}, the other calls the
+     * phases by hand (sample, score, forward, rollout, optimize, finish), as notebook 04 does. For two
+     * iterations every metric (but the timings), every sample and every advantage is the same, so the
+     * phases are the iteration and the second iteration starts from the same state.
+     */
+    @Test
+    void phasesByHandAreTheIteration() {
+        PpoConfig config = config(2, KlPenalty.KL, false, true, false, Double.NaN);
+        List<Map<String, Double>> stepped = new ArrayList<>();
+        List<Rollout> steppedRollouts = new ArrayList<>();
+        try (PolicyModel policy = PolicyModel.of(Checkpoint.load(TINY, Device.cpu()), SEED);
+                LanguageModel reference = Checkpoint.load(SMALL, Device.cpu());
+                RewardModel rm = RewardModel.fromPretrained(Checkpoint.load(TINY, Device.cpu()), 1)) {
+            PpoTrainer trainer = new PpoTrainer(policy, reference, rm, prompts, config);
+            trainer.addListener((it, m, r) -> steppedRollouts.add(r));
+            for (int i = 0; i < 2; i++) {
+                stepped.add(trainer.step());
+            }
+        }
+        try (PolicyModel policy = PolicyModel.of(Checkpoint.load(TINY, Device.cpu()), SEED);
+                LanguageModel reference = Checkpoint.load(SMALL, Device.cpu());
+                RewardModel rm = RewardModel.fromPretrained(Checkpoint.load(TINY, Device.cpu()), 1)) {
+            PpoTrainer trainer = new PpoTrainer(policy, reference, rm, prompts, config);
+            for (int i = 0; i < 2; i++) {
+                PpoTrainer.Batch batch = trainer.sample();
+                PpoTrainer.Scores scores = trainer.score(batch);
+                PpoTrainer.ForwardPass f = trainer.forward(batch);
+                Rollout r = trainer.rollout(batch, scores, f);
+                MinibatchStats stats = trainer.optimize(r);
+                Map<String, Double> m = trainer.finish(scores, f, r, stats);
+                Rollout s = steppedRollouts.get(i);
+                assertEquals(s.completions(), r.completions(), "iteration " + (i + 1) + ": the samples");
+                for (int row = 0; row < r.size(); row++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(s.advantages()[row], r.advantages()[row], 0.0,
+                            "iteration " + (i + 1) + ", row " + row + ": the advantages");
+                }
+                Map<String, Double> expected = new java.util.TreeMap<>(stepped.get(i));
+                expected.keySet().removeIf(key -> key.startsWith("time/"));
+                assertEquals(expected, new java.util.TreeMap<>(m), "iteration " + (i + 1) + ": the metrics");
+            }
+            assertEquals(2, trainer.iteration());
+        }
+    }
+
+    /**
      * KlPenalty.FULL inside the trainer: KL_t is Σ_v π(v)(log π(v) − log π_ref(v)) of the policy and
      * reference rows at that position, the rewards and objective/kl use it. Two epochs: the second
      * minibatch's value predictions come from updated weights, and val/error must use them (TRL's
