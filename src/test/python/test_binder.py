@@ -46,6 +46,17 @@ class BinderPostBuildTest(unittest.TestCase):
                 os.environ.clear()
                 os.environ.update(saved)
 
+    def test_start_turns_quick_mode_on_unless_the_launch_chose(self):
+        repo = os.environ.get("RLHF4J_REPO", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")))
+        start = os.path.join(repo, "binder", "start")
+        env = {k: v for k, v in os.environ.items() if k != "RLHF4J_QUICK"}
+        done = subprocess.run([start, "printenv", "RLHF4J_QUICK"], env=env, capture_output=True, text=True, timeout=30)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout.strip(), "1")
+        env["RLHF4J_QUICK"] = "0"
+        done = subprocess.run([start, "printenv", "RLHF4J_QUICK"], env=env, capture_output=True, text=True, timeout=30)
+        self.assertEqual(done.stdout.strip(), "0", "a launch that sets RLHF4J_QUICK keeps its choice")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -184,8 +185,11 @@ public final class StepThrough {
         return t.addColumns(clipped);
     }
 
+    /** A column shown with 4 decimals (the table keeps every digit). */
     private DoubleColumn col(String name, java.util.function.ToDoubleFunction<Token> f) {
-        return DoubleColumn.create(name, tokens.stream().mapToDouble(f).toArray());
+        DoubleColumn c = DoubleColumn.create(name, tokens.stream().mapToDouble(f).toArray());
+        c.setPrintFormatter(new java.text.DecimalFormat("0.0000", java.text.DecimalFormatSymbols.getInstance(Locale.ROOT)), "");
+        return c;
     }
 
     /**
@@ -194,12 +198,15 @@ public final class StepThrough {
      */
     public CategoryChart rewardChart() {
         List<String> labels = tokens.stream().map(k -> k.t() + " " + k.text()).toList();
-        CategoryChart c = new CategoryChartBuilder().width(Math.max(640, 28 * labels.size())).height(400)
+        CategoryChart c = new CategoryChartBuilder().width(Math.max(640, 30 * labels.size())).height(440)
                 .title(String.format(Locale.ROOT, "Per-token reward of row %d (β = %.4g)", row, beta()))
                 .xAxisTitle("response token").yAxisTitle("r_t").build();
         c.getStyler().setStacked(true);
-        c.getStyler().setXAxisLabelRotation(60);
+        c.getStyler().setXAxisLabelRotation(90);                     // one token per tick, read upwards
+        c.getStyler().setAxisTickLabelsFont(c.getStyler().getAxisTickLabelsFont().deriveFont(11f));
+        c.getStyler().setYAxisDecimalPattern("0.00");
         c.getStyler().setLegendVisible(true);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         c.addSeries(KL_PENALTY, labels, tokens.stream().map(Token::klPenalty).toList());
         c.addSeries(SCORE, labels, tokens.stream().map(Token::score).toList());
         return c;
