@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rlhf4j.core.Home;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,11 +26,12 @@ class CtrlCTest {
         Path out = tmp.resolve("model");
         Path log = tmp.resolve("output.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(defaultSigint());
+        command.addAll(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "-Drlhf4j.home=" + Home.resolve("."), Main.class.getName(), "pretrain", "--out", out.toString(),
                 "--steps", "5000", "--layers", "1", "--heads", "1", "--embd", "16", "--context", "32",
-                "--batch-size", "4", "--device", "cpu")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--batch-size", "4", "--device", "cpu"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             Path metrics = out.resolve("metrics.csv");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -56,5 +58,24 @@ class CtrlCTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * {@code env --default-signal=INT}, where coreutils has it (8.31 and later), else nothing. A test run
+     * started in the background ({@code mvn test &} in a script) inherits SIGINT ignored, and a JVM
+     * never handles a signal that was ignored when it started; a terminal's foreground command gets
+     * the default disposition, and so does the child here.
+     */
+    static List<String> defaultSigint() throws Exception {
+        try {
+            Process probe = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+            probe.getInputStream().readAllBytes();
+            if (probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                return List.of("env", "--default-signal=INT");
+            }
+        } catch (java.io.IOException e) {
+            // no env on the PATH: run the JVM directly
+        }
+        return List.of();
     }
 }
