@@ -62,6 +62,12 @@ public final class Samples {
             check("true utilities after", trueAfter.length, n);
             t.addColumns(DoubleColumn.create(TRUE_BEFORE, trueBefore), DoubleColumn.create(TRUE_AFTER, trueAfter));
         }
+        for (String c : t.columnNames()) {
+            if (t.column(c) instanceof DoubleColumn d) {   // shown with 3 decimals; the table keeps every digit
+                d.setPrintFormatter(new java.text.DecimalFormat("0.000",
+                        java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)), "");
+            }
+        }
         return t;
     }
 
