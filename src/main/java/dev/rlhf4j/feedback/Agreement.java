@@ -295,6 +295,32 @@ public final class Agreement {
         return t;
     }
 
+    /**
+     * Whose taste a rater's rankings follow: for each named taste (e.g. each simulated panel member's
+     * noiseless ranking, {@link SimulatedFeedback#reference}) and each rater of {@code records} (e.g. a
+     * learner's own), {@link #withReference}: the share of pairs ordered as that taste orders them, and τ-b.
+     *
+     * @return columns taste, rater, tasks, agreement, tau; the tastes in the map's order
+     */
+    public static Table tastes(List<FeedbackRecord> records, Map<String, Function<FeedbackRecord, Ranking>> tastes) {
+        Table t = Table.create("whose taste the rankings follow", StringColumn.create("taste"), StringColumn.create("rater"),
+                IntColumn.create("tasks"), DoubleColumn.create("agreement"), DoubleColumn.create("tau"));
+        for (Map.Entry<String, Function<FeedbackRecord, Ranking>> e : tastes.entrySet()) {
+            for (RaterScore s : withReference(records, e.getValue())) {
+                t.stringColumn("taste").append(e.getKey());
+                t.stringColumn("rater").append(s.rater());
+                t.intColumn("tasks").append(s.tasks());
+                t.doubleColumn("agreement").append(s.agreement());
+                t.doubleColumn("tau").append(s.tau());
+            }
+        }
+        for (String c : List.of("agreement", "tau")) {
+            t.doubleColumn(c).setPrintFormatter(new java.text.DecimalFormat("0.000",
+                    java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)), "");
+        }
+        return t;
+    }
+
     /** Running means of agreement and τ over tasks, skipping NaN. */
     private static final class Mean {
         int tasks;

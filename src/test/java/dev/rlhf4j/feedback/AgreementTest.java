@@ -104,4 +104,25 @@ class AgreementTest {
         assertEquals(2.0 / 3, s.get(1).tau(), 1e-12);
         assertEquals(3, Agreement.referenceTable(s).rowCount());
     }
+
+    /**
+     * Two tastes, "forward" (1 2 3) and "backward" (3 2 1): alice's 1 2 3 on both tasks is all forward
+     * (agreement 1, τ 1) and never backward (0, −1); bob's t1 "2 1 3" has 2 of 3 pairs forward and 1 of
+     * 3 backward, so his means are (2/3 + 1)/2 = 5/6 forward and (1/3 + 0)/2 = 1/6 backward.
+     */
+    @Test
+    void tastesScoreEachRaterAgainstEachTaste() {
+        java.util.Map<String, java.util.function.Function<FeedbackRecord, Ranking>> tastes = new java.util.LinkedHashMap<>();
+        tastes.put("forward", rec -> Ranking.of(0, 1, 2));
+        tastes.put("backward", rec -> Ranking.of(2, 1, 0));
+        Table t = Agreement.tastes(RECORDS.stream().filter(x -> !x.rater().equals("carol")).toList(), tastes);
+        assertEquals(List.of("forward", "forward", "backward", "backward"), t.stringColumn("taste").asList());
+        assertEquals(List.of("alice", "bob", "alice", "bob"), t.stringColumn("rater").asList());
+        assertEquals(1.0, t.doubleColumn("agreement").get(0), 1e-12);
+        assertEquals(0.0, t.doubleColumn("agreement").get(2), 1e-12);
+        assertEquals(5.0 / 6, t.doubleColumn("agreement").get(1), 1e-12);
+        assertEquals(1.0 / 6, t.doubleColumn("agreement").get(3), 1e-12);
+        assertEquals(-1.0, t.doubleColumn("tau").get(2), 1e-12);
+        assertEquals(2, t.intColumn("tasks").get(1));
+    }
 }
