@@ -1,6 +1,6 @@
 package dev.rlhf4j.cli;
 
-import dev.rlhf4j.core.AtomicFiles;
+import dev.rlhf4j.core.MetricCharts;
 import dev.rlhf4j.core.Home;
 import dev.rlhf4j.core.RunSize;
 import dev.rlhf4j.feedback.FeedbackLog;
@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.knowm.xchart.BitmapEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -80,8 +79,7 @@ public final class IterateCommand implements Callable<Integer> {
                 r -> System.out.printf(Locale.ROOT, "round %d: reward model accuracy %.3f (ceiling %.3f) · true preference "
                         + "%.3f · KL %.2f · win rate vs initial %.3f [%.3f, %.3f]%n", r.round(), r.rewardAccuracy(),
                         r.raterCeiling(), r.trueRewardEnd(), r.klEnd(), r.winRate(), r.winLower(), r.winUpper()));
-        AtomicFiles.write(out.resolve("rounds.png"),
-                o -> BitmapEncoder.saveBitmap(RlhfLoop.chart(done), o, BitmapEncoder.BitmapFormat.PNG));
+        MetricCharts.writePngs(RlhfLoop.charts(done), out);
         System.out.println(TextTables.print(RlhfLoop.table(done)));
         System.out.println("written to " + out);
         return 0;

@@ -24,12 +24,11 @@ public final class MetricCharts {
 
     private MetricCharts() {}
 
-    /** A 640×400 chart with the legend at the top left. */
+    /** A 640×400 chart with the legend below the plot, where it covers no line. */
     public static XYChart chart(String title, String xTitle, String yTitle) {
         XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
                 .build();
-        c.getStyler().setLegendVisible(true);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        ChartStyle.legendBelow(c);
         return c;
     }
 

@@ -1,5 +1,6 @@
 package dev.rlhf4j.loop;
 
+import dev.rlhf4j.core.ChartStyle;
 import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.ppo.PpoConfig;
 import dev.rlhf4j.ppo.PpoRun;
@@ -41,7 +42,10 @@ public final class HackingLab {
         return arms;
     }
 
-    /** Learned reward, true preference, KL and win rate of each arm, at the start and the end. */
+    /**
+     * Learned reward, true preference, KL and win rate of each arm: {@code _start} is PPO's first
+     * iteration, {@code _end} the mean of its last 5 iterations ({@link PpoRun.Result}).
+     */
     public static Table table(List<Arm> arms) {
         Table t = Table.create("reward hacking: with and without the KL penalty", StringColumn.create("run"),
                 DoubleColumn.create("reward_start"), DoubleColumn.create("reward_end"), DoubleColumn.create("true_start"),
@@ -70,6 +74,7 @@ public final class HackingLab {
             c.addSeries(a.label() + ": true preference", x,
                     rows.stream().mapToDouble(m -> m.get("env/true_reward_mean")).toArray()).setLineStyle(SeriesLines.DASH_DASH);
         }
+        ChartStyle.legendBelow(c);
         return c;
     }
 
@@ -82,6 +87,7 @@ public final class HackingLab {
             c.addSeries(a.label(), rows.stream().mapToDouble(m -> m.get("iteration")).toArray(),
                     rows.stream().mapToDouble(m -> m.get("objective/kl")).toArray());
         }
+        ChartStyle.legendBelow(c);
         return c;
     }
 }

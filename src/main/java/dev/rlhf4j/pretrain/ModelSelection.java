@@ -2,6 +2,7 @@ package dev.rlhf4j.pretrain;
 
 import ai.djl.Device;
 import dev.rlhf4j.core.AtomicFiles;
+import dev.rlhf4j.core.ChartStyle;
 import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.core.RunSize;
 import dev.rlhf4j.core.Seeds;
@@ -14,12 +15,15 @@ import dev.rlhf4j.text.Tokenizers;
 import dev.rlhf4j.world.Prompt;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
@@ -34,6 +38,11 @@ import tech.tablesaw.api.Table;
  * {@code minTokensPerSecond} tokens per second</b> (the compute budget of a live RLHF loop on a CPU).
  */
 public final class ModelSelection {
+
+    /** Series of both charts: one labelled point per candidate. */
+    public static final String CANDIDATES = "candidates";
+    /** Series of the speed chart: the rule's budget. */
+    public static final String BUDGET = "budget";
 
     /** The rule's default budget: at least this many sampled tokens per second. */
     public static final double DEFAULT_MIN_TOKENS_PER_SECOND = 1000;
@@ -89,23 +98,36 @@ public final class ModelSelection {
             return t;
         }
 
-        /** Held-out perplexity against parameter count (log scale), with the bigram baseline. */
+        /**
+         * Held-out perplexity against size (millions of parameters), every point labelled with its model
+         * and value. The y-axis spans the candidates only, so that their differences stay visible; the
+         * baselines, far above, are named in the title instead of drawn as lines that would squash them.
+         */
         public XYChart perplexityChart() {
-            XYChart c = chart("Held-out perplexity vs size", "perplexity");
-            c.addSeries("candidates", params(), rows.stream().mapToDouble(Row::perplexity).toArray());
-            double[] x = params();
-            c.addSeries("bigram baseline", new double[] {x[0], x[x.length - 1]},
-                    new double[] {bigramPerplexity, bigramPerplexity}).setMarker(SeriesMarkers.NONE);
+            String title = String.format(Locale.ROOT, "Held-out perplexity vs size (bigram baseline %.2f)", bigramPerplexity);
+            XYChart c = chart(title, "perplexity (lower is better)");
+            double[] y = rows.stream().mapToDouble(Row::perplexity).toArray();
+            c.addSeries(CANDIDATES, millions(), y);
+            c.getStyler().setLegendVisible(false);
+            c.getStyler().setYAxisDecimalPattern("0.00");
+            fitY(c, y, 0);
+            label(c, "%s %.3f");
             return c;
         }
 
-        /** Sampling speed against parameter count (log scale), with the budget line. */
+        /** Sampling speed against size (millions of parameters), every point labelled, with the budget line. */
         public XYChart speedChart() {
             XYChart c = chart("Sampling speed vs size", "tokens / s");
-            c.addSeries("candidates", params(), rows.stream().mapToDouble(Row::tokensPerSecond).toArray());
-            double[] x = params();
-            c.addSeries("budget", new double[] {x[0], x[x.length - 1]},
-                    new double[] {minTokensPerSecond, minTokensPerSecond}).setMarker(SeriesMarkers.NONE);
+            double[] y = rows.stream().mapToDouble(Row::tokensPerSecond).toArray();
+            c.addSeries(CANDIDATES, millions(), y);
+            double[] x = millions();
+            XYSeries budget = c.addSeries(BUDGET, new double[] {0, xMax(x)}, new double[] {minTokensPerSecond, minTokensPerSecond});
+            budget.setMarker(SeriesMarkers.NONE);
+            budget.setLineStyle(SeriesLines.DASH_DASH);
+            ChartStyle.legendBelow(c);
+            c.getStyler().setYAxisDecimalPattern("#,##0");
+            fitY(c, y, minTokensPerSecond);
+            label(c, "%s %,.0f");
             return c;
         }
 
@@ -127,14 +149,43 @@ public final class ModelSelection {
             AtomicFiles.writeString(out.resolve("samples.txt"), samples.toString());
         }
 
-        private double[] params() {
-            return rows.stream().mapToDouble(r -> r.parameters()).toArray();
+        /** Parameters of each row, in millions: a linear axis with readable ticks (a log axis showed one, "1E6"). */
+        private double[] millions() {
+            return rows.stream().mapToDouble(r -> r.parameters() / 1e6).toArray();
         }
 
-        private static XYChart chart(String title, String y) {
-            XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle("parameters").yAxisTitle(y).build();
-            c.getStyler().setXAxisLogarithmic(true);
-            c.getStyler().setLegendVisible(true);
+        /** Labels every candidate's point with its name and its y value in {@code format}. */
+        private void label(XYChart c, String format) {
+            XYSeries s = c.getSeriesMap().get(CANDIDATES);
+            for (int i = 0; i < rows.size(); i++) {
+                ChartStyle.label(c, String.format(Locale.ROOT, format, rows.get(i).name(), s.getYData()[i]), s.getXData()[i],
+                        s.getYData()[i], 8);
+            }
+        }
+
+        private static double xMax(double[] x) {
+            return Arrays.stream(x).max().orElse(1) * 1.15;
+        }
+
+        /** A y range over the values (and {@code alsoShow}, if positive), padded so that the labels fit. */
+        private static void fitY(XYChart c, double[] y, double alsoShow) {
+            double lo = Arrays.stream(y).min().orElse(0);
+            double hi = Arrays.stream(y).max().orElse(1);
+            if (alsoShow > 0) {
+                lo = Math.min(lo, alsoShow);
+                hi = Math.max(hi, alsoShow);
+            }
+            double pad = Math.max(hi - lo, 0.05 * Math.abs(hi)) * 0.25;
+            c.getStyler().setYAxisMin(lo - pad);
+            c.getStyler().setYAxisMax(hi + pad);
+        }
+
+        private XYChart chart(String title, String y) {
+            XYChart c = new XYChartBuilder().width(640).height(400).title(title).xAxisTitle("parameters (millions)")
+                    .yAxisTitle(y).build();
+            c.getStyler().setXAxisMin(0.0);
+            c.getStyler().setXAxisMax(xMax(millions()));
+            c.getStyler().setXAxisDecimalPattern("0.0");
             return c;
         }
     }

@@ -28,8 +28,8 @@ class LoopCommandsTest {
         List<String> rounds = Files.readAllLines(it.resolve("rounds.csv"));
         assertEquals(3, rounds.size(), "a header and one line per round: " + rounds);
         assertEquals(64 + 8, Files.readAllLines(it.resolve("feedback.jsonl")).size(), "round 1's new rankings are appended");
-        for (String f : List.of("rounds.png", "round-1/reward/model.safetensors", "round-2/ppo/summary.json",
-                "round-2/ppo/policy/model.safetensors")) {
+        for (String f : List.of("rounds-true-preference.png", "rounds-win-rate.png", "rounds-accuracy.png",
+                "round-1/reward/model.safetensors", "round-2/ppo/summary.json", "round-2/ppo/policy/model.safetensors")) {
             assertTrue(Files.size(it.resolve(f)) > 0, f);
         }
 

@@ -50,6 +50,8 @@ class RlhfLoopTest {
         assertEquals(2, csv.rowCount());
         assertEquals(rounds.get(1).winRate(), csv.doubleColumn("win_rate_vs_initial").get(1), 1e-9);
         assertEquals(216, csv.intColumn("feedback").get(1));
-        assertEquals(3, RlhfLoop.chart(rounds).getSeriesMap().size());
+        assertEquals(3, RlhfLoop.charts(rounds).size());
+        assertEquals(rounds.get(0).trueRewardStart(),
+                RlhfLoop.preferenceChart(rounds).getSeriesMap().get(RlhfLoop.TRUE_PREFERENCE).getYData()[0], "round 0");
     }
 }

@@ -1,11 +1,14 @@
 package dev.rlhf4j.pretrain;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import dev.rlhf4j.core.ChartLabels;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.SamplingConfig;
 import dev.rlhf4j.world.Aspect;
@@ -18,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.Styler;
 import tech.tablesaw.api.Table;
 
 class ModelSelectionTest {
@@ -80,6 +85,38 @@ class ModelSelectionTest {
         assertEquals("choice: small\nrule: the lowest perplexity\n\n# tiny\nthe pasta was cold\nour server was kind\n"
                 + "\n# small\nwe waited an hour\n", Files.readString(tmp.resolve("select/samples.txt")));
         assertTrue(Files.size(tmp.resolve("select/perplexity.png")) > 0 && Files.size(tmp.resolve("select/speed.png")) > 0);
+    }
+
+    /**
+     * The charts a reader needs: every point named with its model and value, sizes in millions on a
+     * linear axis (a log axis showed a single "1E6" tick), a perplexity axis that spans the candidates
+     * (not the bigram baseline, which is named in the title), the budget line and a legend below the plot.
+     */
+    @Test
+    void chartsNameEveryModelOnReadableAxes() {
+        SampleProbes probes = new SampleProbes(0.5, 0.8, 0.1, 0.9, 0.7);
+        ModelSelection.Report report = new ModelSelection.Report(List.of(
+                new ModelSelection.Row("tiny", 188_544, 4.837, 4.837, 5494, probes, List.of()),
+                new ModelSelection.Row("small", 870_272, 4.739, 4.739, 3814, probes, List.of()),
+                new ModelSelection.Row("medium", 3_313_408, 4.816, 4.816, 2718, probes, List.of())),
+                131.8, 11.16, 1000, "small", "rule");
+        XYChart ppl = report.perplexityChart();
+        assertEquals(List.of("tiny 4.837", "small 4.739", "medium 4.816"), ChartLabels.texts(ppl));
+        assertArrayEquals(new double[] {0.188544, 0.870272, 3.313408}, ppl.getSeriesMap().get(ModelSelection.CANDIDATES).getXData(),
+                1e-12);
+        assertFalse(ppl.getStyler().isXAxisLogarithmic());
+        assertEquals("0.0", ppl.getStyler().getXAxisDecimalPattern());
+        assertEquals("0.00", ppl.getStyler().getYAxisDecimalPattern());
+        assertTrue(ppl.getStyler().getYAxisMin() < 4.739 && ppl.getStyler().getYAxisMax() > 4.837
+                && ppl.getStyler().getYAxisMax() < 5, "the y-axis spans the candidates: " + ppl.getStyler().getYAxisMin()
+                + " .. " + ppl.getStyler().getYAxisMax());
+        assertTrue(ppl.getTitle().contains("bigram baseline 11.16"), ppl.getTitle());
+        XYChart speed = report.speedChart();
+        assertEquals(List.of("tiny 5,494", "small 3,814", "medium 2,718"), ChartLabels.texts(speed));
+        assertEquals(List.of(ModelSelection.CANDIDATES, ModelSelection.BUDGET), List.copyOf(speed.getSeriesMap().keySet()));
+        assertEquals(1000, speed.getSeriesMap().get(ModelSelection.BUDGET).getYData()[0]);
+        assertTrue(speed.getStyler().getYAxisMin() < 1000, "the budget line is on the chart");
+        assertEquals(Styler.LegendPosition.OutsideS, speed.getStyler().getLegendPosition());
     }
 
     /** A selection samples the held-out prompts only, 16 of them in quick mode (the suite's mode). */
