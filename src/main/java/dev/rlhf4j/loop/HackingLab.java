@@ -65,7 +65,7 @@ public final class HackingLab {
 
     /** Learned reward (solid) and true preference (dashed) of every arm, by iteration. */
     public static XYChart chart(List<Arm> arms) {
-        XYChart c = new XYChartBuilder().width(640).height(400).title("Learned reward vs true preference")
+        XYChart c = new XYChartBuilder().width(900).height(400).title("Learned reward vs true preference")
                 .xAxisTitle("iteration").yAxisTitle("mean per sample").build();
         for (Arm a : arms) {
             List<Map<String, Double>> rows = a.result().metrics();
