@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -96,6 +97,7 @@ public final class ModelSelection {
             double[] x = params();
             c.addSeries("bigram baseline", new double[] {x[0], x[x.length - 1]},
                     new double[] {bigramPerplexity, bigramPerplexity}).setMarker(SeriesMarkers.NONE);
+            label(c, rows.stream().mapToDouble(Row::perplexity).toArray(), bigramPerplexity, "%s: %.1f");
             return c;
         }
 
@@ -106,7 +108,23 @@ public final class ModelSelection {
             double[] x = params();
             c.addSeries("budget", new double[] {x[0], x[x.length - 1]},
                     new double[] {minTokensPerSecond, minTokensPerSecond}).setMarker(SeriesMarkers.NONE);
+            label(c, rows.stream().mapToDouble(Row::tokensPerSecond).toArray(), minTokensPerSecond, "%s: %.0f");
             return c;
+        }
+
+        /**
+         * Names each candidate's point ({@code format} of name and value) just above it: 6% of the
+         * y range spanned by the points and the {@code line}.
+         */
+        private void label(XYChart c, double[] y, double line, String format) {
+            double lo = Math.min(line, java.util.Arrays.stream(y).min().orElse(line));
+            double hi = Math.max(line, java.util.Arrays.stream(y).max().orElse(line));
+            double lift = hi > lo ? 0.06 * (hi - lo) : 0.05 * Math.abs(hi);
+            double[] x = params();
+            for (int i = 0; i < rows.size(); i++) {
+                c.addAnnotation(new AnnotationText(String.format(Locale.ROOT, format, rows.get(i).name(), y[i]), x[i],
+                        y[i] + lift, false));
+            }
         }
 
         /**
