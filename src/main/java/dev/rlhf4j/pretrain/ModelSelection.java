@@ -97,7 +97,7 @@ public final class ModelSelection {
             double[] x = params();
             c.addSeries("bigram baseline", new double[] {x[0], x[x.length - 1]},
                     new double[] {bigramPerplexity, bigramPerplexity}).setMarker(SeriesMarkers.NONE);
-            label(c, rows.stream().mapToDouble(Row::perplexity).toArray(), bigramPerplexity, "%s: %.1f");
+            label(c, rows.stream().mapToDouble(Row::perplexity).toArray(), bigramPerplexity, "%s: %.2f");
             return c;
         }
 
