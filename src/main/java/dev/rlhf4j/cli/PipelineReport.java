@@ -102,7 +102,7 @@ final class PipelineReport {
         li(h, String.format(Locale.ROOT, "True preference (the simulated human's mean utility of a completion, same samples): "
                 + "%s for the initial model → %s for the tuned policy.", f(num(win, "baselineUtility")),
                 f(num(win, "candidateUtility"))));
-        li(h, String.format(Locale.ROOT, "KL divergence from the initial model: %s per completion (mean of the last 5 PPO "
+        li(h, String.format(Locale.ROOT, "KL divergence from the initial model: %s nats per completion (mean of the last 5 PPO "
                 + "iterations) — how far the tuning moved the model.", f(num(ppo, "kl_mean_end"))));
         h.append("</ul>\n</section>\n");
     }
@@ -183,7 +183,7 @@ final class PipelineReport {
         charts(h, out, List.of(
                 new Chart("reward/accuracy.png", "Validation accuracy per epoch, with the raters' ceiling and chance."),
                 new Chart("reward/loss.png", "Training and validation loss per epoch."),
-                new Chart("reward/rewards.png", "Rewards of the validation completions.")));
+                new Chart("reward/rewards.png", "Reward-model scores of the chosen and the rejected completions of validation pairs: the less they overlap, the better.")));
         h.append("</section>\n");
     }
 
@@ -194,7 +194,7 @@ final class PipelineReport {
                 Math.round(num(ppo, "iterations"))));
         li(h, String.format(Locale.ROOT, "True preference on the training prompts over the same iterations: %s → %s — the "
                 + "reward model's gain is real when this rises too.", f(num(ppo, "true_reward_start")), f(num(ppo, "true_reward_end"))));
-        li(h, String.format(Locale.ROOT, "KL to the initial model at the end: %s; the KL penalty keeps it from drifting into "
+        li(h, String.format(Locale.ROOT, "KL to the initial model at the end: %s nats per completion; the KL penalty keeps it from drifting into "
                 + "text only the reward model likes.", f(num(ppo, "kl_mean_end"))));
         h.append("</ul>\n");
         charts(h, out, List.of(
@@ -218,9 +218,9 @@ final class PipelineReport {
                 players.add(String.format(Locale.ROOT, "%s %.0f", row[0], Double.parseDouble(row[1])));
             }
             li(h, "Arena leaderboard (Bradley–Terry ratings, best first, judged by a noisy simulated rater): "
-                    + String.join(", ", players) + ". Best-of-" + str(run, "best_of", "n")
-                    + " samples several completions of the initial model and keeps the reward model's favourite: "
-                    + "the baseline PPO should beat without costing more at answer time.");
+                    + String.join(", ", players) + ". Best-of-" + str(run, "best_of", "n") + " samples "
+                    + str(run, "best_of", "n") + " completions of the initial model and keeps the one the reward model "
+                    + "scores highest: it pays that many samples per answer, the tuned policy one.");
         }
         li(h, "PPO's own summary (ppo/summary.json) holds an earlier check of the same comparison: the same prompts, the same "
                 + "number of samples and the same judge, but independent random draws for each model. It differs from the "

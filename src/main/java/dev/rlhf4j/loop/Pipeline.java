@@ -214,6 +214,7 @@ public final class Pipeline {
         m.put("seed", s.seed());
         m.put("model", r.model().getFileName().toString());
         m.put("model_choice", r.selection() != null ? r.selection().reason()
+                + (r.selection().choice() == null ? "; so the default, " + r.model().getFileName() + ", was used" : "")
                 : r.model().startsWith(out) ? "no pretrained model was given: one was pretrained with the default recipe"
                 : "the given checkpoint");
         m.put("feedback", r.feedback().startsWith(out) ? "simulated raters ranked samples of " + r.model().getFileName()

@@ -108,7 +108,7 @@ class PipelineReportTest {
         assertTrue(headline.contains("94.6% of head-to-head comparisons (95% interval 92.3% – 96.7%)"), headline);
         assertTrue(headline.contains("Measured on 480 comparisons: 120 held-out prompts (never used in training) × 4 samples"),
                 headline);
-        assertTrue(headline.contains("-0.415 for the initial model → 0.612") && headline.contains("2.345 per completion"), headline);
+        assertTrue(headline.contains("-0.415 for the initial model → 0.612") && headline.contains("2.345 nats per completion"), headline);
         for (String ppo : List.of("92.6%", "0.926")) {
             assertEquals(0, count(page, ppo), "PPO's own estimate is not printed: " + ppo);
         }
