@@ -46,12 +46,16 @@ import java.util.Objects;
  *       else the given checkpoint; else, when that folder holds none, one pretrained now
  *       ({@link PretrainRun}, into {@code pretrained/});</li>
  *   <li>feedback: the bundled rankings when the model is the one they ranked samples of; otherwise
- *       simulated raters rank the model's samples ({@link SimulatedFeedback}, into {@code feedback/});</li>
+ *       simulated raters rank the model's samples ({@link SimulatedFeedback}, into {@code feedback/});
+ *       either way summarised with its charts into {@code feedback/} ({@link FeedbackSummary});</li>
  *   <li>a reward model trained on that feedback ({@link RewardRun}, into {@code reward/});</li>
  *   <li>PPO against it with the KL penalty to the model ({@link PpoRun}, into {@code ppo/});</li>
  *   <li>the tuned policy judged against the model and a best-of-n baseline by the simulated human
  *       ({@link EvaluationRun}, into {@code evaluate/}).</li>
  * </ol>
+ *
+ * <p>{@code pipeline.json} ({@link #SUMMARY}) records what the stages' own files do not: the run size,
+ * the time, the model and feedback used and how the evaluation sampled.
  */
 public final class Pipeline {
 
