@@ -46,9 +46,9 @@ public final class PipelineCommand implements Callable<Integer> {
             SelectCommand.print(r.selection());
         }
         RewardCommand.print(r.reward());
-        PpoCommand.print(r.ppo());
+        PpoCommand.printTraining(r.ppo()); // the win rate once, the evaluation's (PipelineReport says why)
         EvaluateCommand.print(r.evaluation());
-        Path html = PipelineReport.write(output.out, r.model(), r.feedback(), r.seconds());
+        Path html = PipelineReport.write(output.out);
         System.out.println("report written to " + html);
         return 0;
     }

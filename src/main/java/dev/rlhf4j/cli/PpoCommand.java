@@ -92,10 +92,15 @@ public final class PpoCommand implements Callable<Integer> {
 
     /** Prints what a PPO run achieved. */
     static void print(PpoRun.Result r) {
+        printTraining(r);
+        System.out.println("against the initial model on held-out prompts: " + r.winRate());
+    }
+
+    /** Prints the run's reward, true preference and KL, and its warnings, without its win rate. */
+    static void printTraining(PpoRun.Result r) {
         System.out.printf(Locale.ROOT, "reward %.3f -> %.3f, true preference %.3f -> %.3f, KL %.2f after %d iterations (%.0f s)%n",
                 r.rewardMeanStart(), r.rewardMeanEnd(), r.trueRewardStart(), r.trueRewardEnd(), r.klMeanEnd(), r.iterations(),
                 r.seconds());
-        System.out.println("against the initial model on held-out prompts: " + r.winRate());
         r.warnings().forEach(w -> System.out.println("warning: " + w));
     }
 

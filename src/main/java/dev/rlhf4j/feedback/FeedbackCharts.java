@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -28,11 +29,15 @@ public final class FeedbackCharts {
     /** Series of the Elo vs Bradley–Terry chart: the diagonal. */
     public static final String DIAGONAL = "y = x";
 
+    /** Leaderboards of at most this many players write each rating next to its marker. */
+    static final int LABELLED_PLAYERS = 8;
+
     private FeedbackCharts() {}
 
     /**
      * The leaderboard: players best first along x (1, 2, …, labelled with their names), their rating
-     * as a marker and, when the leaderboard has intervals, the 95% interval as a vertical segment.
+     * as a marker (its value written beside it, up to {@value #LABELLED_PLAYERS} players) and, when the
+     * leaderboard has intervals, the 95% interval as a vertical segment.
      */
     public static XYChart leaderboard(Leaderboard board) {
         List<Leaderboard.Row> rows = board.rows();
@@ -63,6 +68,12 @@ public final class FeedbackCharts {
             c.addSeries(INTERVAL, ix, iy).setMarker(SeriesMarkers.NONE);
         }
         c.addSeries(RATING, x, y).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        if (rows.size() <= LABELLED_PLAYERS) {
+            for (int i = 0; i < rows.size(); i++) { // each rating beside its marker, the last one's on its left
+                double side = i == rows.size() - 1 ? -0.12 : 0.12;
+                c.addAnnotation(new AnnotationText(String.format(Locale.ROOT, "%.0f", y[i]), x[i] + side, y[i], false));
+            }
+        }
         return c;
     }
 

@@ -1,12 +1,15 @@
 package dev.rlhf4j.loop;
 
 import ai.djl.Device;
+import com.google.gson.GsonBuilder;
+import dev.rlhf4j.core.AtomicFiles;
 import dev.rlhf4j.core.Devices;
 import dev.rlhf4j.core.Home;
 import dev.rlhf4j.core.RunSize;
 import dev.rlhf4j.eval.EvaluationRun;
 import dev.rlhf4j.feedback.FeedbackLog;
 import dev.rlhf4j.feedback.FeedbackRecord;
+import dev.rlhf4j.feedback.FeedbackSummary;
 import dev.rlhf4j.feedback.SimulatedFeedback;
 import dev.rlhf4j.feedback.SimulatedRater;
 import dev.rlhf4j.model.Checkpoint;
@@ -29,6 +32,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,12 +46,16 @@ import java.util.Objects;
  *       else the given checkpoint; else, when that folder holds none, one pretrained now
  *       ({@link PretrainRun}, into {@code pretrained/});</li>
  *   <li>feedback: the bundled rankings when the model is the one they ranked samples of; otherwise
- *       simulated raters rank the model's samples ({@link SimulatedFeedback}, into {@code feedback/});</li>
+ *       simulated raters rank the model's samples ({@link SimulatedFeedback}, into {@code feedback/});
+ *       either way summarised with its charts into {@code feedback/} ({@link FeedbackSummary});</li>
  *   <li>a reward model trained on that feedback ({@link RewardRun}, into {@code reward/});</li>
  *   <li>PPO against it with the KL penalty to the model ({@link PpoRun}, into {@code ppo/});</li>
  *   <li>the tuned policy judged against the model and a best-of-n baseline by the simulated human
  *       ({@link EvaluationRun}, into {@code evaluate/}).</li>
  * </ol>
+ *
+ * <p>{@code pipeline.json} ({@link #SUMMARY}) records what the stages' own files do not: the run size,
+ * the time, the model and feedback used and how the evaluation sampled.
  */
 public final class Pipeline {
 
@@ -174,10 +182,13 @@ public final class Pipeline {
             feedback = simulateFeedback(model, train, s, device, out.resolve("feedback"), l);
         }
 
+        FeedbackLog.Loaded log = FeedbackLog.read(feedback);
+        FeedbackSummary.write(log.records(), prompts, feedback.resolveSibling(FeedbackSummary.MODELS_CSV),
+                s.evaluation().bootstrap(), s.seed(), out.resolve("feedback"));
+
         l.stage("stage 3: reward model");
         Path rewardDir = out.resolve("reward");
-        RewardTrainer.Result reward = RewardRun.train(FeedbackLog.read(feedback), model, prompts, s.reward(), device,
-                rewardDir, l::rewardEpoch);
+        RewardTrainer.Result reward = RewardRun.train(log, model, prompts, s.reward(), device, rewardDir, l::rewardEpoch);
 
         l.stage("stage 4: PPO against the reward model");
         PpoRun.Result ppo = PpoRun.run(model, rewardDir, train, heldOut, s.ppo(), PpoRun.DEFAULT_SAVE_EVERY,
@@ -187,7 +198,47 @@ public final class Pipeline {
                 + " baseline");
         EvaluationRun.Result evaluation = EvaluationRun.run(model, ppo.policy(), Map.of(), rewardDir, heldOut,
                 s.evaluation(), device, out.resolve("evaluate"));
-        return new Result(model, selection, feedback, reward, ppo, evaluation, (System.nanoTime() - started) / 1e9);
+        Result result = new Result(model, selection, feedback, reward, ppo, evaluation, (System.nanoTime() - started) / 1e9);
+        writeSummary(s, result, heldOut.size(), out);
+        return result;
+    }
+
+    /** File of the run's own summary in the pipeline's folder (what the report needs besides the stages' files). */
+    public static final String SUMMARY = "pipeline.json";
+
+    /**
+     * Writes {@code pipeline.json}: the run size, seconds, seed, the model and feedback used (names
+     * relative to the rlhf4j home or the output folder, never machine paths), how the model was chosen,
+     * and how the evaluation sampled (held-out prompts, samples per prompt, best-of-n).
+     */
+    static void writeSummary(Settings s, Result r, int heldOutPrompts, Path out) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", RunSize.label());
+        m.put("seconds", r.seconds());
+        m.put("seed", s.seed());
+        m.put("model", r.model().getFileName().toString());
+        m.put("model_choice", r.selection() != null ? r.selection().reason()
+                + (r.selection().choice() == null ? "; so the default, " + r.model().getFileName() + ", was used" : "")
+                : r.model().startsWith(out) ? "no pretrained model was given: one was pretrained with the default recipe"
+                : "the given checkpoint");
+        m.put("feedback", r.feedback().startsWith(out) ? "simulated raters ranked samples of " + r.model().getFileName()
+                : "the bundled rankings of samples of " + r.model().getFileName());
+        m.put("feedback_log", displayPath(r.feedback(), out));
+        m.put("held_out_prompts", heldOutPrompts);
+        m.put("samples_per_prompt", s.evaluation().samplesPerPrompt());
+        m.put("best_of", s.evaluation().bestOf());
+        AtomicFiles.writeString(out.resolve(SUMMARY), new GsonBuilder().setPrettyPrinting().create().toJson(m) + "\n");
+    }
+
+    /** {@code file} relative to the output folder or to the rlhf4j home; else its file name. */
+    static String displayPath(Path file, Path out) {
+        Path f = file.toAbsolutePath().normalize();
+        for (Path base : List.of(out.toAbsolutePath().normalize(), Home.resolve(".").toAbsolutePath().normalize())) {
+            if (f.startsWith(base)) {
+                return base.relativize(f).toString().replace('\\', '/');
+            }
+        }
+        return f.getFileName().toString();
     }
 
     /** Whether {@code dir} is the bundled default model (the one the bundled feedback ranked samples of). */

@@ -1,9 +1,12 @@
 package dev.rlhf4j.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.rlhf4j.core.Home;
 import dev.rlhf4j.eval.EvaluationRun;
 import dev.rlhf4j.feedback.FeedbackLog;
@@ -59,9 +62,20 @@ class PipelineTest {
         assertTrue(stages.get(0).startsWith("stage 1: pretrained model") && stages.get(1).startsWith("stage 2: simulated raters")
                 && stages.get(4).contains("best-of-2"), stages.toString());
         for (String f : List.of("feedback/pairs.jsonl", "feedback/pairs.csv", "reward/summary.json", "reward/loss.png",
-                "ppo/summary.json", "ppo/samples.csv", "ppo/reward.png", "evaluate/win_rate.json", "evaluate/leaderboard.png")) {
+                "ppo/summary.json", "ppo/samples.csv", "ppo/reward.png", "evaluate/win_rate.json", "evaluate/leaderboard.png",
+                "feedback/summary.json", "feedback/elo_scores.png", Pipeline.SUMMARY)) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
+        assertFalse(Files.exists(out.resolve("feedback/models.png")), "no matches between models beside a simulated log");
+        JsonObject summary = JsonParser.parseString(Files.readString(out.resolve(Pipeline.SUMMARY))).getAsJsonObject();
+        assertEquals("feedback/feedback.jsonl", summary.get("feedback_log").getAsString(), "relative to the output folder");
+        assertEquals("tiny", summary.get("model").getAsString());
+        assertEquals("the given checkpoint", summary.get("model_choice").getAsString());
+        assertEquals(1, summary.get("samples_per_prompt").getAsInt());
+        assertFalse(summary.toString().contains(out.toAbsolutePath().toString()), summary.toString());
+        JsonObject feedbackSummary = JsonParser.parseString(Files.readString(out.resolve("feedback/summary.json"))).getAsJsonObject();
+        assertEquals(3 * 24, feedbackSummary.get("rankings").getAsInt());
+        assertEquals(3, feedbackSummary.getAsJsonArray("between_raters").size(), "three raters, three pairs");
         List<String> board = Files.readAllLines(out.resolve("evaluate/leaderboard_bt.csv"));
         assertEquals(4, board.size(), "the initial model, the policy and best-of-2: " + board);
         long heldOut = ReviewWorld.readPrompts(s.data().resolve("prompts.csv")).stream().filter(Prompt::heldOut).count();
