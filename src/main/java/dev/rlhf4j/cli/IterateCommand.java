@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "iterate", mixinStandardHelpOptions = true,
         description = {"The iterative RLHF loop: each round trains a reward model on all feedback so far, runs PPO from",
             "the last policy (KL penalty to the initial model), then has the simulated rater rank samples of the new",
-            "policy. Writes round-N/{reward,ppo}, feedback.jsonl (all feedback), rounds.csv and rounds.png to --out."})
+            "policy. Writes round-N/{reward,ppo}, feedback.jsonl (all feedback), rounds.csv and the charts",
+            "rounds-true-preference.png, rounds-win-rate.png and rounds-accuracy.png to --out."})
 public final class IterateCommand implements Callable<Integer> {
 
     @Option(names = "--feedback", description = "the feedback to start from (default: ${DEFAULT-VALUE})")
