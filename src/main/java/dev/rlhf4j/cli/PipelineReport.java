@@ -126,7 +126,7 @@ final class PipelineReport {
         h.append("</ul>\n");
         charts(h, out, List.of(
                 new Chart("select/perplexity.png", "Held-out perplexity of each bundled model against its size (lower is "
-                        + "better); the line is the bigram baseline."),
+                        + "better), each point labelled; the bigram baseline is named in the title."),
                 new Chart("select/speed.png", "Sampling speed of each bundled model; the line is the budget the rule asks for.")));
         h.append("</section>\n");
     }
@@ -136,7 +136,7 @@ final class PipelineReport {
         if (fb == null) {
             li(h, "No feedback summary (feedback/summary.json) was written.");
         } else {
-            li(h, String.format(Locale.ROOT, "%d rankings of %d prompts, %d completions each, best first (%s; %d rankings "
+            li(h, String.format(Locale.ROOT, "%,d rankings of %,d prompts, %d completions each, best first (%s; %,d rankings "
                     + "have a tie). Log: %s.", Math.round(num(fb, "rankings")), Math.round(num(fb, "tasks")),
                     Math.round(num(fb, "k")), str(run, "feedback", "the feedback log"),
                     Math.round(num(fb, "rankings_with_tie")), str(run, "feedback_log", "?")));
@@ -177,7 +177,7 @@ final class PipelineReport {
                 pct(num(reward, "val_accuracy")), pct(num(reward, "rater_ceiling"))));
         li(h, String.format(Locale.ROOT, "Correlation of its scores with the simulated human's utility: %s.",
                 f(num(reward, "truth_correlation"))));
-        li(h, String.format(Locale.ROOT, "Trained on %d rankings for %d epochs (%s objective).",
+        li(h, String.format(Locale.ROOT, "Trained on %,d rankings for %d epochs (%s objective).",
                 Math.round(num(reward, "train_rankings")), Math.round(num(reward, "epochs")), str(reward, "objective", "?")));
         h.append("</ul>\n");
         charts(h, out, List.of(

@@ -94,7 +94,7 @@ class PipelineReportTest {
             at = i;
         }
         String stage2 = section("stage-2");
-        assertTrue(stage2.contains("1152 rankings of 1024 prompts, 4 completions each"), stage2);
+        assertTrue(stage2.contains("1,152 rankings of 1,024 prompts, 4 completions each"), stage2);
         // the bundled log's agreement as datasets/feedback/README.md reports it (0.753, 0.706, 0.676 pooled; 0.852)
         assertTrue(stage2.contains("agree with each other on 71.2% of pairs"), stage2);
         assertTrue(stage2.contains("sim-standard, agrees with the noiseless simulated human on 85.2% of pairs (1024 prompts)"),
