@@ -665,10 +665,10 @@ public final class LimitsLab {
         for (int i = 0; i < fits.size(); i++) {
             PolicyFit f = fits.get(i);
             Color colour = ChartStyle.colour(i);
-            XYChartSeriesStyle.solid(MetricCharts.add(c, f.name() + ": true preference", f.perIteration(), "iteration",
+            solid(MetricCharts.add(c, f.name() + ": true preference", f.perIteration(), "iteration",
                     "true_preference", 0), colour);
             if (f.perIteration().get(0).containsKey("rater_preference")) {
-                XYChartSeriesStyle.dashed(MetricCharts.add(c, f.name() + ": its raters' preference", f.perIteration(),
+                dashed(MetricCharts.add(c, f.name() + ": its raters' preference", f.perIteration(),
                         "iteration", "rater_preference", 0), colour);
             }
         }
@@ -684,7 +684,7 @@ public final class LimitsLab {
         XYChart c = wide(title, yTitle);
         for (int i = 0; i < fits.size(); i++) {
             PolicyFit f = fits.get(i);
-            XYChartSeriesStyle.solid(MetricCharts.add(c, f.name(), f.perIteration(), "iteration", metric, 0),
+            solid(MetricCharts.add(c, f.name(), f.perIteration(), "iteration", metric, 0),
                     ChartStyle.colour(i));
         }
         int last = fits.stream().mapToInt(f -> f.perIteration().size()).max().orElse(1);
@@ -770,19 +770,18 @@ public final class LimitsLab {
         return t;
     }
 
-    /** Line styles shared by this lab's charts. */
-    private static final class XYChartSeriesStyle {
-        static void solid(org.knowm.xchart.XYSeries s, Color colour) {
-            if (s != null) {
-                ChartStyle.paint(s, colour);
-            }
+    /** A solid line in {@code colour} (nothing when the series was not added). */
+    private static void solid(org.knowm.xchart.XYSeries s, Color colour) {
+        if (s != null) {
+            ChartStyle.paint(s, colour);
         }
+    }
 
-        static void dashed(org.knowm.xchart.XYSeries s, Color colour) {
-            if (s != null) {
-                ChartStyle.paint(s, colour).setLineStyle(SeriesLines.DASH_DASH);
-                s.setMarker(SeriesMarkers.NONE);
-            }
+    /** A dashed line without markers in {@code colour} (nothing when the series was not added). */
+    private static void dashed(org.knowm.xchart.XYSeries s, Color colour) {
+        if (s != null) {
+            ChartStyle.paint(s, colour).setLineStyle(SeriesLines.DASH_DASH);
+            s.setMarker(SeriesMarkers.NONE);
         }
     }
 }
