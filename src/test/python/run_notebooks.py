@@ -28,7 +28,7 @@ from nbclient.exceptions import CellExecutionError
 REPO = Path(__file__).resolve().parents[3]
 NOTEBOOKS = REPO / "notebooks"
 KERNEL_NAME = os.environ.get("RLHF4J_KERNEL_NAME", "rlhf4j")
-MIN_IMAGES = {"04-ppo": 2, "06-workshop": 4, "07-beyond-ppo": 5}
+MIN_IMAGES = {"04-ppo": 2, "06-workshop": 4, "07-beyond-ppo": 5, "08-limits": 6}
 # No absolute path (of whatever machine ran the notebook) may reach a committed notebook: a
 # "/dir/..." that starts a word, or a Windows drive. Relative paths (runs/04-ppo) and ratios
 # (tokens/s, 64/10000) do not match.

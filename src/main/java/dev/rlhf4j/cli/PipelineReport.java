@@ -99,7 +99,7 @@ final class PipelineReport {
                 "The tuned policy beats the initial model in %s of head-to-head comparisons (95%% interval %s – %s).",
                 pct(num(win, "rate")), pct(num(win, "lower")), pct(num(win, "upper"))))).append("</p>\n");
         h.append("<p>").append(esc(measuredOn(run, win))).append("</p>\n<ul>\n");
-        li(h, String.format(Locale.ROOT, "True preference (the simulated human's mean utility of a completion, same samples): "
+        li(h, String.format(Locale.ROOT, "True preference (the simulated human's taste, mean per completion, same samples): "
                 + "%s for the initial model → %s for the tuned policy.", f(num(win, "baselineUtility")),
                 f(num(win, "candidateUtility"))));
         li(h, String.format(Locale.ROOT, "KL divergence from the initial model: %s nats per completion (mean of the last 5 PPO "
@@ -114,8 +114,8 @@ final class PipelineReport {
         String layout = Double.isNaN(perPrompt) ? ""
                 : String.format(Locale.ROOT, ": %d held-out prompts (never used in training) × %d samples from each model",
                         Math.round(comparisons / perPrompt), Math.round(perPrompt));
-        return String.format(Locale.ROOT, "Measured on %d comparisons%s, each pair judged by the simulated human's noiseless "
-                + "preference (%d wins, %d ties; a tie counts half). The interval is a bootstrap over the comparisons; "
+        return String.format(Locale.ROOT, "Measured on %d comparisons%s, each pair judged by the true preference "
+                + "(%d wins, %d ties; a tie counts half). The interval is a bootstrap over the comparisons; "
                 + "50%% would mean no change.", comparisons, layout, Math.round(num(win, "wins")), Math.round(num(win, "ties")));
     }
 
@@ -156,7 +156,7 @@ final class PipelineReport {
                 for (JsonElement e : pref) {
                     main = e.getAsJsonObject().get("tasks").getAsInt() > main.get("tasks").getAsInt() ? e.getAsJsonObject() : main;
                 }
-                li(h, String.format(Locale.ROOT, "The main rater, %s, agrees with the noiseless simulated human on %s of pairs "
+                li(h, String.format(Locale.ROOT, "The main rater, %s, agrees with the true preference on %s of pairs "
                         + "(%d prompts): no reward model learning from these labels should expect to do better.",
                         main.get("rater").getAsString(), pct(main.get("agreement").getAsDouble()), main.get("tasks").getAsInt()));
             }

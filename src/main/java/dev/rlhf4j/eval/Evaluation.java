@@ -47,7 +47,7 @@ public final class Evaluation {
 
         @Override
         public String toString() {
-            return String.format("win rate %.3f [%.3f, %.3f] over %d comparisons (%d wins, %d ties); true utility %.3f vs %.3f",
+            return String.format("win rate %.3f [%.3f, %.3f] over %d comparisons (%d wins, %d ties); true preference %.3f vs %.3f",
                     rate, lower, upper, comparisons, wins, ties, candidateUtility, baselineUtility);
         }
     }

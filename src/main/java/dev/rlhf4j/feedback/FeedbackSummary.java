@@ -118,7 +118,7 @@ public record FeedbackSummary(int rankings, int tasks, int k, int withTie, Map<S
         XYChart c = FeedbackCharts.ratingVsTruth(scored[0], scored[1]);
         c.setTitle(String.format(java.util.Locale.ROOT, "Elo score of each completion vs the simulated human (Spearman ρ = %.2f)",
                 Agreement.spearman(scored[0], scored[1])));
-        c.setXAxisTitle("noiseless utility of the completion");
+        c.setXAxisTitle("true preference for the completion");
         c.setYAxisTitle("Elo score within its task (σ units)");
         c.getStyler().setLegendVisible(false);
         return c;

@@ -113,7 +113,7 @@ public final class ComparisonReport {
      */
     public static XYChart truePreferenceChart(MethodComparison.Result r) {
         XYChart c = new XYChartBuilder().width(640).height(480).title("True preference over training")
-                .xAxisTitle("fraction of training done").yAxisTitle("mean true utility per sample").build();
+                .xAxisTitle("fraction of training done").yAxisTitle("true preference, mean per sample").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         c.getStyler().setXAxisDecimalPattern("0.##");
         for (MethodComparison.Method m : r.methods()) {
@@ -153,7 +153,7 @@ public final class ComparisonReport {
      */
     public static XYChart frontierChart(MethodComparison.Result r) {
         XYChart c = new XYChartBuilder().width(640).height(400).title("KL vs true preference (held-out prompts)")
-                .xAxisTitle("KL to the initial model (nats per completion)").yAxisTitle("mean true utility per sample").build();
+                .xAxisTitle("KL to the initial model (nats per completion)").yAxisTitle("true preference, mean per sample").build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.getStyler().setMarkerSize(10);
         c.addSeries("initial", new double[] {0}, new double[] {r.initialTruePreference()}).setMarkerColor(COLORS.get("initial"));
@@ -191,7 +191,7 @@ public final class ComparisonReport {
      */
     public static XYChart liveTruePreferenceChart(List<MethodComparison.Step> rows) {
         XYChart c = new XYChartBuilder().width(640).height(400).title("True preference of the training samples")
-                .xAxisTitle("fraction of training done").yAxisTitle("mean true utility per sample").build();
+                .xAxisTitle("fraction of training done").yAxisTitle("true preference, mean per sample").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         c.getStyler().setXAxisDecimalPattern("0.##");
         for (String m : List.of("ppo", "grpo")) {

@@ -45,6 +45,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -605,20 +606,25 @@ public final class LimitsLab {
      * tuned policy's win rate against the initial model (with its interval) against the number of rankings.
      */
     public static XYChart learningCurve(List<RewardFit> rewards, List<PolicyFit> policies) {
-        XYChart c = new XYChartBuilder().width(760).height(430).title("What more rankings buy")
+        XYChart c = new XYChartBuilder().width(760).height(430).title("What more rankings buy (dotted: 95% intervals)")
                 .xAxisTitle("rankings (log scale)").yAxisTitle("share").build();
         ChartStyle.legendBelow(c);
-        c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setYAxisMin(0.4);
         c.getStyler().setYAxisMax(1.0);
         c.getStyler().setYAxisDecimalPattern("0.00");
-        c.getStyler().setXAxisDecimalPattern("#,##0");
-        double[] x = rewards.stream().mapToDouble(RewardFit::rankings).toArray();
+        // x is log2(rankings), so that every size gets its own tick, labelled with the count itself
+        double[] x = rewards.stream().mapToDouble(f -> log2(f.rankings())).toArray();
+        double xMin = Math.floor(Arrays.stream(x).min().orElse(0));
+        double xMax = Math.ceil(Arrays.stream(x).max().orElse(1));
+        c.getStyler().setXAxisMin(xMin - 1); // whole bounds: XChart drops the tick labels on fractional ones
+        c.getStyler().setXAxisMax(xMax + 1);
+        c.setCustomXAxisTickLabelsFormatter(v -> Math.abs(v - Math.rint(v)) < 1e-9
+                ? String.format(Locale.ROOT, "%,d", Math.round(Math.pow(2, Math.rint(v)))) : " ");
         band(c, "reward model: accuracy vs true preference", x,
                 rewards.stream().mapToDouble(RewardFit::accuracy).toArray(),
                 rewards.stream().mapToDouble(RewardFit::lower).toArray(),
                 rewards.stream().mapToDouble(RewardFit::upper).toArray(), ChartStyle.colour(0));
-        double[] px = policies.stream().mapToDouble(p -> p.reward().rankings()).toArray();
+        double[] px = policies.stream().mapToDouble(p -> log2(p.reward().rankings())).toArray();
         band(c, "policy: win rate vs initial model", px,
                 policies.stream().mapToDouble(p -> p.ppo().winRate().rate()).toArray(),
                 policies.stream().mapToDouble(p -> p.ppo().winRate().lower()).toArray(),
@@ -637,6 +643,10 @@ public final class LimitsLab {
         return c;
     }
 
+    private static double log2(int n) {
+        return Math.log(n) / Math.log(2);
+    }
+
     /** A 760×430 chart against PPO iterations, legend below. */
     private static XYChart wide(String title, String yTitle) {
         XYChart c = new XYChartBuilder().width(760).height(430).title(title).xAxisTitle("PPO iteration")
@@ -649,7 +659,7 @@ public final class LimitsLab {
     private static void band(XYChart c, String name, double[] x, double[] y, double[] lo, double[] hi, Color colour) {
         ChartStyle.paint(c.addSeries(name, x, y), colour);
         c.addSeries(name + ": 95% interval", x, lo).setMarker(SeriesMarkers.NONE).setLineStyle(SeriesLines.DOT_DOT)
-                .setLineColor(colour);
+                .setLineColor(colour).setShowInLegend(false);
         c.addSeries(name + " ", x, hi).setMarker(SeriesMarkers.NONE).setLineStyle(SeriesLines.DOT_DOT)
                 .setLineColor(colour).setShowInLegend(false);
     }
@@ -660,7 +670,7 @@ public final class LimitsLab {
      * taught to want against what was wanted.
      */
     public static XYChart preferenceChart(String title, List<PolicyFit> fits) {
-        XYChart c = wide(title, "mean utility of the samples");
+        XYChart c = wide(title, "true preference, mean per sample");
         c.getStyler().setYAxisDecimalPattern("0.0");
         for (int i = 0; i < fits.size(); i++) {
             PolicyFit f = fits.get(i);
@@ -770,10 +780,13 @@ public final class LimitsLab {
         return t;
     }
 
-    /** A solid line in {@code colour} (nothing when the series was not added). */
+    /** A solid line in {@code colour}, markers only where they stay apart (nothing when the series was not added). */
     private static void solid(org.knowm.xchart.XYSeries s, Color colour) {
         if (s != null) {
             ChartStyle.paint(s, colour);
+            if (s.getXData().length > 30) {
+                s.setMarker(SeriesMarkers.NONE);
+            }
         }
     }
 

@@ -194,7 +194,7 @@ public final class RlhfLoop {
      * first PPO iteration), round r the mean of round r's last 5 PPO iterations. Every point is labelled.
      */
     public static XYChart preferenceChart(List<Round> rounds) {
-        XYChart c = chart(rounds, "True preference, round by round", "mean true utility per sample");
+        XYChart c = chart(rounds, "True preference, round by round", "true preference, mean per sample");
         double[] x = new double[rounds.size() + 1];
         double[] y = new double[rounds.size() + 1];
         y[0] = rounds.get(0).trueRewardStart();

@@ -97,7 +97,7 @@ class PipelineReportTest {
         assertTrue(stage2.contains("1,152 rankings of 1,024 prompts, 4 completions each"), stage2);
         // the bundled log's agreement as datasets/feedback/README.md reports it (0.753, 0.706, 0.676 pooled; 0.852)
         assertTrue(stage2.contains("agree with each other on 71.2% of pairs"), stage2);
-        assertTrue(stage2.contains("sim-standard, agrees with the noiseless simulated human on 85.2% of pairs (1024 prompts)"),
+        assertTrue(stage2.contains("sim-standard, agrees with the true preference on 85.2% of pairs (1024 prompts)"),
                 stage2);
         assertTrue(stage2.contains("src=\"feedback/elo_scores.png\"") && stage2.contains("src=\"feedback/models.png\""), stage2);
         assertTrue(section("stage-3").contains("71.3% of the time") && section("stage-4").contains("-0.500 → 1.250"), page);

@@ -28,7 +28,7 @@ class CommittedNotebooksTest {
 
     static final Path DIR = Path.of("notebooks");
     static final List<String> NAMES = List.of("00-tour", "01-select-pretrained", "02-human-feedback-elo",
-            "03-reward-model", "04-ppo", "05-iterate", "06-workshop", "07-beyond-ppo");
+            "03-reward-model", "04-ppo", "05-iterate", "06-workshop", "07-beyond-ppo", "08-limits");
     /**
      * An absolute path of whatever machine ran the notebooks: a {@code /dir/...} that starts a word,
      * or a Windows drive. Relative paths ({@code runs/04-ppo}) and ratios ({@code tokens/s},
@@ -87,6 +87,7 @@ class CommittedNotebooksTest {
                 case "04-ppo" -> 2;
                 case "06-workshop" -> 4; // the join QR code and at least three charts
                 case "07-beyond-ppo" -> 5; // the live dashboard, true preference, frontier, a method's own, DPO vs the RM
+                case "08-limits" -> 6; // learning curve, biased preference and length, aspects, poor-feedback score and preference
                 default -> 1;
             };
             if (images < need) {
