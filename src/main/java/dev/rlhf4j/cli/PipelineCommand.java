@@ -51,21 +51,8 @@ public final class PipelineCommand implements Callable<Integer> {
         EvaluateCommand.print(r.evaluation());
         Path html = PipelineReport.write(output.out);
         System.out.println("report written to " + html);
-        System.out.println("pipeline finished in " + wallTime(System.nanoTime() - start) + " (wall time)");
+        System.out.println("pipeline finished in " + PipelineReport.clock((System.nanoTime() - start) / 1e9) + " (wall time)");
         return 0;
-    }
-
-    /** A duration as a person reads it: "42.0 s" under a minute, else "2 min 21 s", or "1 h 03 min". */
-    static String wallTime(long nanos) {
-        double s = nanos / 1e9;
-        if (Math.round(s * 10) < 600) { // what "%.1f s" would print stays under "60.0 s"
-            return String.format(java.util.Locale.ROOT, "%.1f s", s);
-        }
-        long whole = Math.round(s);
-        if (whole < 3600) {
-            return (whole / 60) + " min " + String.format(java.util.Locale.ROOT, "%02d", whole % 60) + " s";
-        }
-        return (whole / 3600) + " h " + String.format(java.util.Locale.ROOT, "%02d", (whole % 3600) / 60) + " min";
     }
 
     /** Prints each stage's heading and shows a progress bar for the long ones. */

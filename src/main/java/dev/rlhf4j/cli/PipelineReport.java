@@ -290,11 +290,13 @@ final class PipelineReport {
     }
 
     private static String duration(double seconds) {
-        if (Double.isNaN(seconds)) {
-            return "duration not recorded";
-        }
+        return Double.isNaN(seconds) ? "duration not recorded" : clock(seconds) + " in all";
+    }
+
+    /** A duration as a person reads it: "95 s" under two minutes, else "2 min 21 s". */
+    static String clock(double seconds) {
         long s = Math.round(seconds);
-        return s < 120 ? s + " s in all" : String.format(Locale.ROOT, "%d min %02d s in all", s / 60, s % 60);
+        return s < 120 ? s + " s" : String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
     }
 
     private static double num(JsonObject o, String key) {

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** The wall time {@code rlhf4j pipeline} prints at the end. */
+/** The wall time {@code rlhf4j pipeline} prints at the end (the report's durations read the same way). */
 class PipelineCommandTest {
 
     @Test
     void wallTimeReadsAsAPersonWouldSayIt() {
-        assertEquals("42.0 s", PipelineCommand.wallTime(42_000_000_000L));
-        assertEquals("0.3 s", PipelineCommand.wallTime(250_000_000L));
-        assertEquals("1 min 00 s", PipelineCommand.wallTime(59_960_000_000L));
-        assertEquals("2 min 21 s", PipelineCommand.wallTime(141_400_000_000L));
-        assertEquals("59 min 59 s", PipelineCommand.wallTime(3_599_000_000_000L));
-        assertEquals("1 h 03 min", PipelineCommand.wallTime(3_800_000_000_000L));
+        assertEquals("42 s", PipelineReport.clock(42.0));
+        assertEquals("0 s", PipelineReport.clock(0.25));
+        assertEquals("119 s", PipelineReport.clock(119.4));
+        assertEquals("2 min 00 s", PipelineReport.clock(119.6));
+        assertEquals("2 min 21 s", PipelineReport.clock(141.4));
+        assertEquals("63 min 20 s", PipelineReport.clock(3800));
     }
 }

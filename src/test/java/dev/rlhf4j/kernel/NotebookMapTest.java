@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The "you are here" strip of the committed notebooks (the JSON only; nothing runs): right under each
  * notebook's title, its own map ({@code images/map-NN.png}, drawn by {@link PipelineMap}) and a line
- * naming every notebook, this one in bold and the others linked. {@code /work/gen/strip.py} writes it.
+ * naming every notebook, this one in bold and the others linked. A new notebook needs both.
  */
 class NotebookMapTest {
 
