@@ -1,6 +1,28 @@
 # Helpers shared by bench/run.sh and bench/run_ppo.sh (sourced, not run). They expect PY (the
 # Python with torch) and WARNINGS (the file unreliable runs are listed in) to be set.
 
+# ---- glibc's malloc settings for the Java side, as ./rlhf4j sets them (core.NativeMemory; a value
+# already in the environment wins). java_env CMD... runs CMD with them; the twin runs without them
+# unless TWIN_MALLOC=1 (to see what the same settings give PyTorch eager).
+java_env() {
+  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}" MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}" \
+    MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}" "$@"
+}
+malloc_note() {
+  if [ -n "${MALLOC_ARENA_MAX:-}${MALLOC_MMAP_THRESHOLD_:-}${MALLOC_TRIM_THRESHOLD_:-}" ]; then
+    echo "malloc: MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-} MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-} MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-}"
+  else
+    echo "malloc: glibc defaults"
+  fi
+}
+# The Java side's collector and heap: the kernel's serial collector (kernel/KernelSpec). With G1 and
+# a heap that grows during the run, each iteration page-faulted in 1,800-4,400 fresh heap pages
+# (16 MB); with the serial collector, about 400.
+JAVA_HEAP="-XX:+UseSerialGC -Xmx2g"
+twin_env() {
+  if [ "${TWIN_MALLOC:-0}" = 1 ]; then java_env "$@"; else "$@"; fi
+}
+
 # ---- is anything else using the CPUs? (on a shared machine another process makes every figure
 # meaningless: OpenMP threads that lose their core stall the whole op.) Before each run we look at
 # the load; during it we compare the machine's busy CPU time with the run's own.

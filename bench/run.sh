@@ -52,9 +52,9 @@ WARNINGS=$OUT/warnings.txt
 rm -f "$OUT/warnings.txt"
 
 # ---- rlhf4j
-echo "== rlhf4j (Java) with $THREADS threads"
+echo "== rlhf4j (Java) with $THREADS threads ($(java_env malloc_note); $JAVA_HEAP)"
 check_idle rlhf4j
-timed rlhf4j java -Xmx2g -cp "target/classes:target/lib/*" dev.rlhf4j.bench.LmBenchmark \
+timed rlhf4j java_env java $JAVA_HEAP -cp "target/classes:target/lib/*" dev.rlhf4j.bench.LmBenchmark \
   --threads "$THREADS" --out "$OUT" --seed "$SEED" --profile "$PROFILE"
 VOCAB=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["model"]["vocab_size"])' "$OUT/rlhf4j.json")
 
@@ -67,9 +67,9 @@ TWIN_ARGS=()
 if [ "$PROFILE" = true ]; then TWIN_ARGS+=(--profile); fi
 twin_blas
 if [ "$TWIN_REFERENCE_BLAS" = true ]; then TWIN_ARGS+=(--warmup 1 --steps 3 --runs 1); fi
-echo "== PyTorch eager twin with $THREADS threads (BLAS: $BLAS)"
+echo "== PyTorch eager twin with $THREADS threads (BLAS: $BLAS; $(twin_env malloc_note))"
 check_idle twin
-timed twin "$PY" bench/torch_twin.py --threads "$THREADS" --vocab "$VOCAB" --seed "$SEED" \
+timed twin twin_env "$PY" bench/torch_twin.py --threads "$THREADS" --vocab "$VOCAB" --seed "$SEED" \
   --out "$OUT/pytorch.json" "${TWIN_ARGS[@]}" > /dev/null
 
 # ---- comparison

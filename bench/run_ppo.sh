@@ -53,9 +53,9 @@ rm -f "$WARNINGS"
 JAVA_THREADS=(-Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads="$THREADS")
 
 # ---- rlhf4j
-echo "== rlhf4j (Java) PPO iteration with $THREADS threads"
+echo "== rlhf4j (Java) PPO iteration with $THREADS threads ($(java_env malloc_note); $JAVA_HEAP)"
 check_idle rlhf4j
-timed rlhf4j java -Xmx2g "${JAVA_THREADS[@]}" -cp "target/classes:target/lib/*" dev.rlhf4j.bench.PpoBenchmark \
+timed rlhf4j java_env java $JAVA_HEAP "${JAVA_THREADS[@]}" -cp "target/classes:target/lib/*" dev.rlhf4j.bench.PpoBenchmark \
   --threads "$THREADS" --out "$OUT" --seed "$SEED" --warmup "$WARMUP" --iterations "$ITERATIONS" --profile "$PROFILE"
 
 # ---- PyTorch eager twin
@@ -67,9 +67,9 @@ TWIN_ARGS=(--warmup "$WARMUP" --iterations "$ITERATIONS")
 if [ "$PROFILE" = true ]; then TWIN_ARGS+=(--profile); fi
 twin_blas
 if [ "$TWIN_REFERENCE_BLAS" = true ]; then TWIN_ARGS+=(--warmup 1 --iterations 2); fi
-echo "== PyTorch eager twin of the PPO iteration with $THREADS threads (BLAS: $BLAS)"
+echo "== PyTorch eager twin of the PPO iteration with $THREADS threads (BLAS: $BLAS; $(twin_env malloc_note))"
 check_idle twin
-timed twin "$PY" bench/ppo_twin.py --threads "$THREADS" --seed "$SEED" --out "$OUT/pytorch-ppo.json" \
+timed twin twin_env "$PY" bench/ppo_twin.py --threads "$THREADS" --seed "$SEED" --out "$OUT/pytorch-ppo.json" \
   "${TWIN_ARGS[@]}"
 
 # ---- comparison
@@ -137,7 +137,7 @@ if [ "$SOAK" -gt 0 ]; then
   echo "== rlhf4j PPO soak: $SOAK iterations with $THREADS threads"
   check_idle soak
   # a fixed heap, touched at start-up: RSS then moves with native memory, not with the heap filling up
-  timed soak java -Xms512m -Xmx512m -XX:+AlwaysPreTouch "${JAVA_THREADS[@]}" -cp "target/classes:target/lib/*" \
+  timed soak java_env java -Xms512m -Xmx512m -XX:+AlwaysPreTouch "${JAVA_THREADS[@]}" -cp "target/classes:target/lib/*" \
     dev.rlhf4j.bench.PpoSoak --threads "$THREADS" --out "$OUT" --seed "$SEED" --iterations "$SOAK" --progress 50
   if [ -f "$WARNINGS" ] && grep -q '^soak: other processes' "$WARNINGS"; then
     echo "WARNING: the soak ran on a busy machine: its times are unreliable (its counts and RSS are not)." >&2

@@ -2,6 +2,7 @@ package dev.rlhf4j.kernel;
 
 import com.google.gson.GsonBuilder;
 import dev.rlhf4j.core.AtomicFiles;
+import dev.rlhf4j.core.NativeMemory;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -150,7 +151,8 @@ public record KernelSpec(String name, String displayName, Path java, List<String
     /**
      * The spec for this installation: this JVM's {@code java}, the classpath this code runs from
      * (the built jar and its {@code lib/*}, or the classes and jars of a development run), the
-     * default JVM options and, where known, the project folder as {@code rlhf4j.home}.
+     * default JVM options, where known the project folder as {@code rlhf4j.home}, and
+     * {@link NativeMemory#ENV} (glibc's malloc settings) as the kernel's environment.
      */
     public static KernelSpec defaults() {
         List<String> options = new ArrayList<>(jvmOptions(DEFAULT_HEAP));
@@ -158,7 +160,8 @@ public record KernelSpec(String name, String displayName, Path java, List<String
         if (home != null) {
             options.add("-Drlhf4j.home=" + home);
         }
-        return new KernelSpec(DEFAULT_NAME, DEFAULT_DISPLAY_NAME, currentJava(), installationClasspath(), options, Map.of());
+        return new KernelSpec(DEFAULT_NAME, DEFAULT_DISPLAY_NAME, currentJava(), installationClasspath(), options,
+                NativeMemory.ENV);
     }
 
     /**

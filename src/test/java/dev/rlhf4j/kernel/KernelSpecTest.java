@@ -115,5 +115,7 @@ class KernelSpecTest {
         assertEquals(Path.of(System.getProperty("java.home"), "bin", "java"), d.java());
         assertTrue(d.classpath().stream().anyMatch(p -> p.endsWith("classes")), d.classpath().toString());
         assertTrue(d.jvmOptions().contains("-Drlhf4j.home=" + Path.of("").toAbsolutePath()), d.jvmOptions().toString());
+        assertEquals(dev.rlhf4j.core.NativeMemory.ENV, d.env(), "the kernel gets glibc's malloc settings");
+        assertTrue(d.toJson().contains("\"MALLOC_ARENA_MAX\": \"1\""), d.toJson());
     }
 }
