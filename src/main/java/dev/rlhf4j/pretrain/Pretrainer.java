@@ -58,47 +58,48 @@ public final class Pretrainer {
         int b = config.batchSize();
         Seeds.seed(Seeds.child(config.seed(), "pretrain from step " + startStep)); // dropout's draws, once per run
         Windows windows = new Windows(corpus.train(), t + 1, Seeds.derive(config.seed(), "windows from step " + startStep));
-        LmOptimizer optimizer = new LmOptimizer(lm.parameters(), config.weightDecay(), config.maxGradNorm());
-        List<int[]> evalSet = corpus.valid().subList(0, Math.min(config.evalReviews(), corpus.valid().size()));
-        long started = System.nanoTime();
-        long tokens = 0;
-        double loss = Double.NaN;
-        double validPpl = Double.NaN;
-        for (int step = startStep; step < config.maxSteps(); step++) {
-            Interrupts.check("after step " + step + " of " + config.maxSteps());
-            long t0 = System.nanoTime();
-            float lr = config.learningRateAt(step);
-            Step s = trainStep(lm, optimizer, windows.next(b), b, t, lr);
-            loss = s.loss();
-            tokens += (long) b * t;
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, Double> row = new LinkedHashMap<>();
-            row.put("step", (double) (step + 1));
-            row.put("loss", (double) s.loss());
-            row.put("lr", (double) lr);
-            row.put("grad_norm", (double) s.gradNorm());
-            row.put("tokens_per_s", b * t / seconds);
-            boolean last = step + 1 == config.maxSteps();
-            row.put("valid_ppl", null);
-            if (last) {
+        try (LmOptimizer optimizer = new LmOptimizer(lm.parameters(), config.weightDecay(), config.maxGradNorm())) {
+            List<int[]> evalSet = corpus.valid().subList(0, Math.min(config.evalReviews(), corpus.valid().size()));
+            long started = System.nanoTime();
+            long tokens = 0;
+            double loss = Double.NaN;
+            double validPpl = Double.NaN;
+            for (int step = startStep; step < config.maxSteps(); step++) {
+                Interrupts.check("after step " + step + " of " + config.maxSteps());
+                long t0 = System.nanoTime();
+                float lr = config.learningRateAt(step);
+                Step s = trainStep(lm, optimizer, windows.next(b), b, t, lr);
+                loss = s.loss();
+                tokens += (long) b * t;
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Map<String, Double> row = new LinkedHashMap<>();
+                row.put("step", (double) (step + 1));
+                row.put("loss", (double) s.loss());
+                row.put("lr", (double) lr);
+                row.put("grad_norm", (double) s.gradNorm());
+                row.put("tokens_per_s", b * t / seconds);
+                boolean last = step + 1 == config.maxSteps();
+                row.put("valid_ppl", null);
+                if (last) {
+                    validPpl = Perplexity.of(lm, corpus.valid());
+                    row.put("valid_ppl", validPpl);
+                } else if ((step + 1) % config.evalInterval() == 0) {
+                    row.put("valid_ppl", Perplexity.of(lm, evalSet));
+                }
+                if (log != null) {
+                    log.log(row);
+                }
+                if (listener != null) {
+                    listener.onStep(step + 1, config.maxSteps(), row);
+                }
+            }
+            if (Double.isNaN(validPpl)) {
                 validPpl = Perplexity.of(lm, corpus.valid());
-                row.put("valid_ppl", validPpl);
-            } else if ((step + 1) % config.evalInterval() == 0) {
-                row.put("valid_ppl", Perplexity.of(lm, evalSet));
             }
-            if (log != null) {
-                log.log(row);
-            }
-            if (listener != null) {
-                listener.onStep(step + 1, config.maxSteps(), row);
-            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new Result(Math.max(startStep, config.maxSteps()), loss, validPpl, tokens / Math.max(seconds, 1e-9),
+                    seconds);
         }
-        if (Double.isNaN(validPpl)) {
-            validPpl = Perplexity.of(lm, corpus.valid());
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        return new Result(Math.max(startStep, config.maxSteps()), loss, validPpl, tokens / Math.max(seconds, 1e-9),
-                seconds);
     }
 
     /**

@@ -96,33 +96,34 @@ public final class RewardTrainer {
                     + data.train().size() + " and " + data.valid().size());
         }
         Seeds.seed(Seeds.child(config.seed(), "reward dropout")); // the backbone's dropout draws, once per run
-        LmOptimizer optimizer = new LmOptimizer(rm.parameters(), config.weightDecay(), config.maxGradNorm());
-        Random rng = Seeds.derive(config.seed(), "reward-batches");
-        int perEpoch = (data.train().size() + config.batchSize() - 1) / config.batchSize();
-        int total = perEpoch * config.epochs();
-        List<Epoch> epochs = new ArrayList<>();
-        Epoch start = new Epoch(0, Double.NaN, evaluate(rm, data.valid(), config, truth), 0);
-        record(start, log, listener, config.epochs(), epochs);
-        long t0 = System.nanoTime();
-        int step = 0;
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-            List<RewardData.Example> order = new ArrayList<>(data.train());
-            Collections.shuffle(order, rng);
-            double sum = 0;
-            for (int b = 0; b < perEpoch; b++) {
-                Interrupts.check("in epoch " + epoch + " of " + config.epochs() + ", after batch " + b + " of " + perEpoch);
-                List<RewardData.Example> batch = order.subList(b * config.batchSize(),
-                        Math.min(order.size(), (b + 1) * config.batchSize()));
-                sum += step(rm, optimizer, batch, config, config.learningRateAt(step++, total)) * batch.size();
+        try (LmOptimizer optimizer = new LmOptimizer(rm.parameters(), config.weightDecay(), config.maxGradNorm())) {
+            Random rng = Seeds.derive(config.seed(), "reward-batches");
+            int perEpoch = (data.train().size() + config.batchSize() - 1) / config.batchSize();
+            int total = perEpoch * config.epochs();
+            List<Epoch> epochs = new ArrayList<>();
+            Epoch start = new Epoch(0, Double.NaN, evaluate(rm, data.valid(), config, truth), 0);
+            record(start, log, listener, config.epochs(), epochs);
+            long t0 = System.nanoTime();
+            int step = 0;
+            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                List<RewardData.Example> order = new ArrayList<>(data.train());
+                Collections.shuffle(order, rng);
+                double sum = 0;
+                for (int b = 0; b < perEpoch; b++) {
+                    Interrupts.check("in epoch " + epoch + " of " + config.epochs() + ", after batch " + b + " of " + perEpoch);
+                    List<RewardData.Example> batch = order.subList(b * config.batchSize(),
+                            Math.min(order.size(), (b + 1) * config.batchSize()));
+                    sum += step(rm, optimizer, batch, config, config.learningRateAt(step++, total)) * batch.size();
+                }
+                Epoch e = new Epoch(epoch, sum / order.size(), evaluate(rm, data.valid(), config, truth), // mean over rankings
+                        (System.nanoTime() - t0) / 1e9);
+                record(e, log, listener, config.epochs(), epochs);
             }
-            Epoch e = new Epoch(epoch, sum / order.size(), evaluate(rm, data.valid(), config, truth), // mean over rankings
-                    (System.nanoTime() - t0) / 1e9);
-            record(e, log, listener, config.epochs(), epochs);
+            Evaluation last = epochs.get(epochs.size() - 1).valid();
+            List<String> warnings = warnings(last);
+            warnings.forEach(LOG::warning);
+            return new Result(epochs, last, warnings);
         }
-        Evaluation last = epochs.get(epochs.size() - 1).valid();
-        List<String> warnings = warnings(last);
-        warnings.forEach(LOG::warning);
-        return new Result(epochs, last, warnings);
     }
 
     /**
