@@ -117,6 +117,12 @@ print(fmt(head))
 print(fmt(tuple("-" * x for x in w[:5]) + ("",)))
 for r in rows:
     print(fmt(r))
+c = j.get("compute")
+if c:
+    verdict = "PASS" if c["share_of_peak_median"] >= 0.30 and c["share_of_peak_fastest"] >= 0.30 else "MISS"
+    print(f"\nrlhf4j train step: {c['gflops_median']:.1f} GFLOP/s (median step), {c['gflops_fastest']:.1f} (fastest) = "
+          f"{100 * c['share_of_peak_median']:.0f}% / {100 * c['share_of_peak_fastest']:.0f}% of this machine's matmul peak "
+          f"({c['peak_gflops']:.1f} GFLOP/s, 1024^3, same threads); target >= 30%: {verdict}")
 summary = {
     "train_step_ratio": jt["ms_median"] / pt["ms_median"],
     "generate_cached_ratio": jg["cached"]["tokens_per_s"] / pg["cached"]["tokens_per_s"],

@@ -24,6 +24,7 @@ import dev.rlhf4j.model.Generation;
 import dev.rlhf4j.model.GptConfig;
 import dev.rlhf4j.model.LanguageModel;
 import dev.rlhf4j.model.LmOptimizer;
+import dev.rlhf4j.model.NoGrad;
 import dev.rlhf4j.pretrain.Pretrainer;
 import dev.rlhf4j.model.Sampler;
 import dev.rlhf4j.model.SamplingConfig;
@@ -155,6 +156,43 @@ public final class LmBenchmark {
             double msMean, double forwardMsMedian, double backwardMsMedian, double optimizerMsMedian,
             double tokensPerS, double firstLoss, double lastLoss) {}
 
+    /**
+     * The train step against the machine's limit: FLOPs per step by nanoGPT's estimate,
+     * 6·N·tokens + 12·L·T·E·tokens (N parameters; the second term is the attention's q·kᵀ and a·v,
+     * forward and backward), as sustained GFLOP/s at the median and the fastest step, and as a share
+     * of the peak of a 1024×1024×1024 matrix product on the same threads, timed in the same run.
+     */
+    public record Compute(double gflopPerStep, double gflopsMedian, double gflopsFastest, double peakGflops,
+            double shareOfPeakMedian, double shareOfPeakFastest) {
+
+        static Compute of(long params, GptConfig c, TrainResult train, double peakGflops) {
+            double tokens = (double) train.batch() * train.seqLen();
+            double flops = 6.0 * params * tokens + 12.0 * c.nLayer() * train.seqLen() * c.nEmbd() * tokens;
+            double median = flops / (train.msMedian() / 1000) / 1e9;
+            double fastest = flops / (train.msMin() / 1000) / 1e9;
+            return new Compute(flops / 1e9, median, fastest, peakGflops, median / peakGflops, fastest / peakGflops);
+        }
+    }
+
+    /** GFLOP/s of the fastest of 10 products of two 1024×1024 float matrices (after 2 untimed ones). */
+    static double matmulPeakGflops() {
+        int n = 1024;
+        double best = Double.MAX_VALUE;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu()); NoGrad g = NoGrad.enter()) {
+            NDArray a = m.randomNormal(new Shape(n, n));
+            NDArray b = m.randomNormal(new Shape(n, n));
+            for (int i = 0; i < 12; i++) {
+                long t0 = System.nanoTime();
+                a.matMul(b).close();
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (i >= 2) {
+                    best = Math.min(best, s);
+                }
+            }
+        }
+        return 2.0 * n * n * n / best / 1e9;
+    }
+
     /** One generation mode: the tokens generated per run and the timings. */
     public record GenMode(long tokens, int decodeSteps, double secondsMedian, double secondsMin, double tokensPerS) {}
 
@@ -164,7 +202,7 @@ public final class LmBenchmark {
 
     /** Everything measured, as written to {@code rlhf4j.json}. */
     public record Result(String impl, String engine, String date, int cores, int threads, int interopThreads,
-            ModelInfo model, TrainResult train, GenResult generate, OpProfile.Summary trainProfile,
+            ModelInfo model, TrainResult train, Compute compute, GenResult generate, OpProfile.Summary trainProfile,
             OpProfile.Summary generateProfile) {
 
         /** A small fixed-width table of the figures. */
@@ -181,6 +219,10 @@ public final class LmBenchmark {
             row(sb, "  backward, ms", train.backwardMsMedian());
             row(sb, "  clip + AdamW, ms", train.optimizerMsMedian());
             row(sb, "train tokens/s", train.tokensPerS());
+            row(sb, "train GFLOP/s (median step)", compute.gflopsMedian());
+            row(sb, "matmul peak GFLOP/s (1024^3)", compute.peakGflops());
+            row(sb, "  share of peak, median step (%)", 100 * compute.shareOfPeakMedian());
+            row(sb, "  share of peak, fastest step (%)", 100 * compute.shareOfPeakFastest());
             row(sb, "generate tok/s, KV cache", generate.cached().tokensPerS());
             row(sb, "generate tok/s, no cache", generate.uncached().tokensPerS());
             row(sb, "KV-cache speed-up (x)", generate.kvSpeedup());
@@ -263,7 +305,8 @@ public final class LmBenchmark {
                 config.nEmbd(), config.dropout(), config.activation().name(), params);
         Result result = new Result("rlhf4j", engineName,
                 OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                Runtime.getRuntime().availableProcessors(), threads[0], threads[1], model, train, gen, trainProfile,
+                Runtime.getRuntime().availableProcessors(), threads[0], threads[1], model, train,
+                Compute.of(params, config, train, matmulPeakGflops()), gen, trainProfile,
                 genProfile);
         if (options.out() != null) {
             AtomicFiles.writeString(options.out().resolve("rlhf4j.json"), result.toJson() + "\n");
