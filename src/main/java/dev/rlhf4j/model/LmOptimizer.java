@@ -32,8 +32,8 @@ import java.util.Map;
  * is about twenty native ops over all parameters at once plus four per parameter (copy the
  * gradient in, decay, subtract the update, clear the gradient), instead of about fifteen per
  * parameter with DJL's per-parameter AdamW: 5–8 against 13–16 ms per step for the bundled model
- * alone, 7.0–8.6 against 9.3–10.7 ms inside PPO's minibatch loop ({@code bench/README.md}). Every flat op is in place on buffers made once, so a
- * step allocates nothing large. The buffers live in the optimizer's own manager, on the
+ * alone, 7.0–8.6 against 9.3–10.7 ms inside PPO's minibatch loop ({@code bench/README.md}). Every
+ * flat op is in place on buffers made once, so a step allocates nothing large. The buffers live in the optimizer's own manager, on the
  * parameters' device: {@link #close()} frees them, and so does the garbage collector once the
  * optimizer is unreachable.
  */
