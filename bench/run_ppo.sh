@@ -4,9 +4,12 @@
 # See bench/README.md.
 #
 #   bench/run_ppo.sh [--threads N] [--out DIR] [--seed S] [--warmup N] [--iterations N] [--profile]
-#                    [--soak N]           (also bench/run.sh --ppo ...)
+#                    [--rounds N] [--soak N]           (also bench/run.sh --ppo ...)
 #
 # --profile also profiles one iteration on both sides and prints the ops that take the time.
+# --rounds N runs the two sides N times, alternating (Java, twin, Java, twin, ...), and reports each
+#           phase's ratio as the median of the N per-round ratios: on a machine whose speed drifts,
+#           a ratio from one pair of runs can be off by 2x.
 # --soak N  also runs N PPO iterations of the Java side alone (PpoSoak: NDManager array counts and
 #           VmRSS after each one) in a JVM with a fixed, pre-touched heap, so RSS shows native memory.
 #
@@ -23,6 +26,7 @@ WARMUP=2
 ITERATIONS=7
 PROFILE=false
 SOAK=0
+ROUNDS=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) THREADS=$2; shift 2 ;;
@@ -32,7 +36,8 @@ while [ $# -gt 0 ]; do
     --iterations) ITERATIONS=$2; shift 2 ;;
     --profile) PROFILE=true; shift ;;
     --soak) SOAK=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_ppo.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -52,49 +57,72 @@ WARNINGS=$OUT/warnings-ppo.txt
 rm -f "$WARNINGS"
 JAVA_THREADS=(-Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads="$THREADS")
 
-# ---- rlhf4j
-echo "== rlhf4j (Java) PPO iteration with $THREADS threads ($(java_env malloc_note); $JAVA_HEAP)"
-check_idle rlhf4j
-timed rlhf4j java_env java $JAVA_HEAP "${JAVA_THREADS[@]}" -cp "target/classes:target/lib/*" dev.rlhf4j.bench.PpoBenchmark \
-  --threads "$THREADS" --out "$OUT" --seed "$SEED" --warmup "$WARMUP" --iterations "$ITERATIONS" --profile "$PROFILE"
-
-# ---- PyTorch eager twin
 if ! "$PY" -c 'import torch' 2>/dev/null; then
   echo "run_ppo.sh: $PY cannot import torch (Debian: apt install python3-torch); skipping the twin" >&2
-  exit 1
+  TWIN=false
+else
+  TWIN=true
 fi
 TWIN_ARGS=(--warmup "$WARMUP" --iterations "$ITERATIONS")
 if [ "$PROFILE" = true ]; then TWIN_ARGS+=(--profile); fi
-twin_blas
-if [ "$TWIN_REFERENCE_BLAS" = true ]; then TWIN_ARGS+=(--warmup 1 --iterations 2); fi
-echo "== PyTorch eager twin of the PPO iteration with $THREADS threads (BLAS: $BLAS; $(twin_env malloc_note))"
-check_idle twin
-timed twin twin_env "$PY" bench/ppo_twin.py --threads "$THREADS" --seed "$SEED" --out "$OUT/pytorch-ppo.json" \
-  "${TWIN_ARGS[@]}"
+if [ "$TWIN" = true ]; then
+  twin_blas
+  if [ "$TWIN_REFERENCE_BLAS" = true ]; then TWIN_ARGS+=(--warmup 1 --iterations 2); fi
+fi
+for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+  [ "$ROUNDS" -gt 1 ] && echo "== round $ROUND of $ROUNDS"
+  # ---- rlhf4j
+  echo "== rlhf4j (Java) PPO iteration with $THREADS threads ($(java_env malloc_note); $JAVA_HEAP)"
+  check_idle rlhf4j
+  timed rlhf4j java_env java $JAVA_HEAP "${JAVA_THREADS[@]}" -cp "target/classes:target/lib/*" dev.rlhf4j.bench.PpoBenchmark \
+    --threads "$THREADS" --out "$OUT" --seed "$SEED" --warmup "$WARMUP" --iterations "$ITERATIONS" --profile "$PROFILE"
+  [ "$TWIN" = true ] || exit 1
+  # ---- PyTorch eager twin
+  echo "== PyTorch eager twin of the PPO iteration with $THREADS threads (BLAS: $BLAS; $(twin_env malloc_note))"
+  check_idle twin
+  timed twin twin_env "$PY" bench/ppo_twin.py --threads "$THREADS" --seed "$SEED" --out "$OUT/pytorch-ppo.json" \
+    "${TWIN_ARGS[@]}"
+  if [ "$ROUNDS" -gt 1 ]; then
+    cp "$OUT/rlhf4j-ppo.json" "$OUT/rlhf4j-ppo.round$ROUND.json"
+    cp "$OUT/pytorch-ppo.json" "$OUT/pytorch-ppo.round$ROUND.json"
+  fi
+done
 
 # ---- comparison
-"$PY" - "$OUT" "$WARNINGS" <<'EOF'
-import json, os, sys
-out, warn = sys.argv[1:]
+"$PY" - "$OUT" "$WARNINGS" "$ROUNDS" <<'EOF'
+import json, os, statistics, sys
+out, warn, n_rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 j = json.load(open(os.path.join(out, "rlhf4j-ppo.json")))
 p = json.load(open(os.path.join(out, "pytorch-ppo.json")))
+if n_rounds > 1:  # every round's pair; figures are medians over rounds, ratios the median of per-round ratios
+    pairs = [(json.load(open(os.path.join(out, f"rlhf4j-ppo.round{r}.json"))),
+              json.load(open(os.path.join(out, f"pytorch-ppo.round{r}.json")))) for r in range(1, n_rounds + 1)]
+else:
+    pairs = [(j, p)]
+def phase(key, stat):
+    """(rlhf4j ms, PyTorch ms, ratio, per-round ratios) for one phase over the rounds."""
+    per = [(a["phases"][key][stat], b["phases"][key][stat]) for a, b in pairs]
+    rs = [x / y if y > 0 else float("nan") for x, y in per]
+    return (statistics.median(x for x, _ in per), statistics.median(y for _, y in per), statistics.median(rs), rs)
 TARGET = 0.8
 noisy = os.path.exists(warn)
 mark = " (unreliable: see warnings)" if noisy else ""
 rows = []
 ratios = {}
+per_round = {}
 for key, label in (("rollout", "rollout (generate 32 tokens, KV cache)"), ("score", "score (reward model)"),
                    ("forward_pass", "forward_pass (policy + reference)"),
                    ("optimize_step", "optimize_step (GAE + 16 minibatch steps)"), ("other", "other (KL ctl, metrics)"),
                    ("total", "total, ms (median)")):
-    a, b = j["phases"][key]["ms_median"], p["phases"][key]["ms_median"]
-    r = a / b if b > 0 else float("nan")
+    a, b, r, rs = phase(key, "ms_median")
     ratios[key] = r
+    per_round[key] = rs
     target = key != "other"
     verdict = ("PASS" if r <= TARGET else "MISS") + mark if target else ""
     rows.append((label, f"{a:.1f}", f"{b:.1f}", f"{r:.2f}", f"<= {TARGET:.2f}" if target else "", verdict))
-a, b = j["phases"]["total"]["ms_min"], p["phases"]["total"]["ms_min"]
-rows.append(("total, ms (fastest)", f"{a:.1f}", f"{b:.1f}", f"{a / b:.2f}", "", ""))
+a, b, r, rs = phase("total", "ms_min")
+per_round["total_fastest"] = rs
+rows.append(("total, ms (fastest)", f"{a:.1f}", f"{b:.1f}", f"{r:.2f}", "", ""))
 head = ("phase", "rlhf4j", "PyTorch eager", "ratio", "target", "")
 w = [max(len(r[i]) for r in rows + [head]) for i in range(6)]
 fmt = lambda r: "  ".join((r[0].ljust(w[0]),) + tuple(c.rjust(w[i]) for i, c in enumerate(r) if 0 < i < 5)
@@ -111,12 +139,20 @@ print(f"iteration: {jw['batch']} prompts of {jw['prompt_len']} tokens, {jw['new_
       f"{jw['ppo_epochs']} epochs x {jw['optimizer_steps'] // jw['ppo_epochs']} minibatches of {jw['mini_batch']}; "
       f"median of {jw['iterations']} after {jw['warmup']} warm-up")
 print("ratio = rlhf4j / PyTorch (times: lower is better for rlhf4j)")
+if n_rounds > 1:
+    print(f"{n_rounds} rounds, alternating: ms = median over rounds of each side's figure; ratio = median of the "
+          "per-round ratios")
 print()
 print(fmt(head))
 print(fmt(tuple("-" * x for x in w[:5]) + ("",)))
 for r in rows:
     print(fmt(r))
-summary = {"ratios": ratios, "target_max": TARGET, "reliable": not noisy}
+if n_rounds > 1:
+    print()
+    for key, rs in per_round.items():
+        print(f"per-round ratios, {key}: " + ", ".join(f"{x:.2f}" for x in rs))
+summary = {"ratios": ratios, "target_max": TARGET, "reliable": not noisy, "rounds": n_rounds,
+           "per_round_ratios": per_round}
 with open(os.path.join(out, "comparison-ppo.json"), "w") as f:
     json.dump(summary, f, indent=2)
 for side, d in (("rlhf4j", j), ("PyTorch eager", p)):
