@@ -12,9 +12,9 @@ import java.util.Map;
  * <p>Why: with glibc's defaults, a tensor of more than about 128 KB (a batch's {@code [B, T, V]}
  * logits are 1–9 MB) comes from memory that is handed back to the kernel when it is freed, so the
  * next tensor of that size page-faults on every 4 KB page it touches, and on a virtual machine a
- * fault costs 10–20 µs. PPO's no-grad forward of the policy and the reference faulted about 10,000
- * times per iteration (40 MB) and took 130–170 ms; with these settings it faults about 400 times and
- * takes 80–90 ms (measured on 2 cores, see {@code bench/README.md}). The settings:
+ * fault costs 10–20 µs. PPO's no-grad forward of the policy and the reference faulted 3,000–10,000
+ * times per iteration (12–40 MB) and took 108–179 ms; with these settings it faults 250–480 times
+ * and takes 90–101 ms (measured on 2 cores, see {@code bench/README.md}). The settings:
  *
  * <ul>
  *   <li>{@code MALLOC_ARENA_MAX=1}: every thread allocates from the main heap, which only shrinks

@@ -33,9 +33,9 @@ import java.util.Map;
  * gradient in, decay, subtract the update, clear the gradient), instead of about fifteen per
  * parameter with DJL's per-parameter AdamW: 5–8 against 13–16 ms per step for the bundled model
  * alone, 7.0–8.6 against 9.3–10.7 ms inside PPO's minibatch loop ({@code bench/README.md}). Every
- * flat op is in place on buffers made once, so a step allocates nothing large. The buffers live in the optimizer's own manager, on the
- * parameters' device: {@link #close()} frees them, and so does the garbage collector once the
- * optimizer is unreachable.
+ * flat op is in place on buffers made once, so a step allocates nothing large. The buffers live in
+ * the optimizer's own manager, on the parameters' device: {@link #close()} frees them, and so does
+ * the garbage collector once the optimizer is unreachable.
  */
 public final class LmOptimizer implements AutoCloseable {
 
@@ -49,9 +49,8 @@ public final class LmOptimizer implements AutoCloseable {
     private final float weightDecay;
     private final float maxGradNorm;
     private long[] offsets;       // parameter i is flat[offsets[i] .. offsets[i + 1])
-    private NDManager buffers;    // grad (then the update), m, v, scratch
-    private Cleaner.Cleanable cleanable;
-    private NDArray grad;
+    private Cleaner.Cleanable cleanable; // frees the buffers below; null until the first step
+    private NDArray grad;         // the flat gradient, then the update
     private NDArray m;
     private NDArray v;
     private NDArray scratch;
@@ -78,12 +77,15 @@ public final class LmOptimizer implements AutoCloseable {
         if (params.isEmpty()) {
             return 0f;
         }
+        if (cleanable == null) {
+            allocate();
+        }
         try (NoGrad g = NoGrad.enter(); NDManager handles = newHandleManager()) {
             List<NDArray> grads = new ArrayList<>(params.size());
             for (int i = 0; i < params.size(); i++) {
                 NDArray gi = gradient(i, handles);
                 grads.add(gi);
-                grad().set(slice(i), gi.reshape(-1)); // copy into the flat vector
+                grad.set(slice(i), gi.reshape(-1)); // copy into the flat vector
             }
             NDArray sumOfSquares = grad.dot(grad);
             sumOfSquares.attach(handles);
@@ -149,7 +151,6 @@ public final class LmOptimizer implements AutoCloseable {
         if (cleanable != null) {
             cleanable.clean();
             cleanable = null;
-            buffers = null;
         }
     }
 
@@ -168,23 +169,19 @@ public final class LmOptimizer implements AutoCloseable {
         return new NDIndex("{}:{}", offsets[i], offsets[i + 1]);
     }
 
-    /** The flat gradient vector, making the buffers on the first step. */
-    private NDArray grad() {
-        if (buffers == null) {
-            offsets = new long[params.size() + 1];
-            for (int i = 0; i < params.size(); i++) {
-                offsets[i + 1] = offsets[i] + params.get(i).getValue().getArray().size();
-            }
-            NDArray first = params.get(0).getValue().getArray();
-            NDManager manager = NDManager.newBaseManager(first.getDevice());
-            Shape flat = new Shape(offsets[params.size()]);
-            grad = manager.zeros(flat, first.getDataType());
-            m = manager.zeros(flat, first.getDataType());
-            v = manager.zeros(flat, first.getDataType());
-            scratch = manager.zeros(flat, first.getDataType());
-            buffers = manager;
-            cleanable = CLEANER.register(this, manager::close); // the action holds the manager, not this
+    /** Makes the flat buffers (zero moments) in their own manager, on the parameters' device. */
+    private void allocate() {
+        offsets = new long[params.size() + 1];
+        for (int i = 0; i < params.size(); i++) {
+            offsets[i + 1] = offsets[i] + params.get(i).getValue().getArray().size();
         }
-        return grad;
+        NDArray first = params.get(0).getValue().getArray();
+        NDManager manager = NDManager.newBaseManager(first.getDevice());
+        Shape flat = new Shape(offsets[params.size()]);
+        grad = manager.zeros(flat, first.getDataType());
+        m = manager.zeros(flat, first.getDataType());
+        v = manager.zeros(flat, first.getDataType());
+        scratch = manager.zeros(flat, first.getDataType());
+        cleanable = CLEANER.register(this, manager::close); // the action holds the manager, not this
     }
 }
