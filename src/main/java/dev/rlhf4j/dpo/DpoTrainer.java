@@ -203,7 +203,7 @@ public final class DpoTrainer {
         TokenBatch tokens = TokenBatch.rightPadded(seqs, lm.tokenizer().padId());
         int w = tokens.length() - 1;
         NDList in = tokens.toInputs(work);
-        NDArray mask = work.create(LogProbs.completionMask(prompts, completions, w), new Shape(seqs.size(), w));
+        NDArray mask = work.create(tokens.completionMask(prompts, completions), new Shape(seqs.size(), w));
         return LogProbs.tokenLogProbs(lm, in, false).mul(mask).sum(new int[] {1}); // Σ_t mask·log π, [2B]
     }
 

@@ -176,14 +176,13 @@ public final class GrpoTrainer {
 
     /** Phase 4: {@code {old[i][t], ref[i][t]}} from one no-grad forward of each model over the batch. */
     private double[][][] logProbs(List<int[]> queries, List<int[]> completions) {
-        TokenBatch tokens = TokenBatch.rightPadded(sequences(queries, completions), policy.tokenizer().padId());
-        int w = tokens.length() - 1;
+        TokenBatch tokens = TokenBatch.packed(sequences(queries, completions), policy.tokenizer().padId(), policy.config().nEmbd());
         try (NDManager work = policy.newWorkManager(); NoGrad ng = NoGrad.enter()) {
             NDList in = tokens.toInputs(work);
-            float[] old = LogProbs.tokenLogProbs(policy, in, false).toFloatArray();   // [B, T-1]
+            float[] old = LogProbs.tokenLogProbs(policy, in, false).toFloatArray();   // [rows, T-1]
             float[] ref = LogProbs.tokenLogProbs(reference, in, false).toFloatArray();
-            return new double[][][] {LogProbs.completionRows(old, queries, completions, w),
-                LogProbs.completionRows(ref, queries, completions, w)};
+            return new double[][][] {tokens.completionRows(old, queries, completions),
+                tokens.completionRows(ref, queries, completions)};
         }
     }
 
@@ -197,7 +196,7 @@ public final class GrpoTrainer {
         }
         TokenBatch tokens = TokenBatch.rightPadded(sequences(queries, completions), policy.tokenizer().padId());
         int w = tokens.length() - 1;
-        float[] mask = LogProbs.completionMask(queries, completions, w);
+        float[] mask = tokens.completionMask(queries, completions);
         float[] old = new float[mask.length];
         float[] ref = new float[mask.length];
         float[] adv = new float[rows.size()];

@@ -49,40 +49,6 @@ public final class LogProbs {
     }
 
     /**
-     * Which positions of a right-padded {@code [B, T-1]} next-token grid score a completion token:
-     * row i is {@code prompts[i] ++ completions[i]}, and position j scores token j+1, so its
-     * completion is at j = |prompt| − 1 … |prompt| + |completion| − 2. 1 there, 0 elsewhere
-     * (prompt and padding), flattened row by row ({@code width} = T − 1).
-     */
-    public static float[] completionMask(List<int[]> prompts, List<int[]> completions, int width) {
-        float[] mask = new float[prompts.size() * width];
-        for (int i = 0; i < prompts.size(); i++) {
-            int start = prompts.get(i).length - 1;
-            for (int t = 0; t < completions.get(i).length; t++) {
-                mask[i * width + start + t] = 1f;
-            }
-        }
-        return mask;
-    }
-
-    /**
-     * Row i's completion positions of a flat right-padded {@code [B, T-1]} next-token array (see
-     * {@link #completionMask}): j = |prompt| − 1 … |prompt| + |completion| − 2, one entry per
-     * completion token.
-     */
-    public static double[][] completionRows(float[] flat, List<int[]> prompts, List<int[]> completions, int width) {
-        double[][] out = new double[prompts.size()][];
-        for (int i = 0; i < out.length; i++) {
-            int start = prompts.get(i).length - 1;
-            out[i] = new double[completions.get(i).length];
-            for (int t = 0; t < out[i].length; t++) {
-                out[i][t] = flat[i * width + start + t];
-            }
-        }
-        return out;
-    }
-
-    /**
      * Plain-array version for notebooks, evaluation and tests: for each sequence, the log-probs of
      * its tokens 1..n−1 (so {@code result[i].length == seqs.get(i).length - 1}).
      */
@@ -92,8 +58,7 @@ public final class LogProbs {
 
     /** Like {@link #of} but returns {@code {logprobs, entropies}}. */
     public static float[][][] arrays(LanguageModel lm, List<int[]> seqs) {
-        TokenBatch batch = TokenBatch.rightPadded(seqs, lm.tokenizer().padId());
-        int t = batch.length();
+        TokenBatch batch = TokenBatch.packed(seqs, lm.tokenizer().padId(), lm.config().nEmbd());
         try (NDManager work = lm.newWorkManager(); NoGrad g = NoGrad.enter()) {
             Scores s = score(lm, batch.toInputs(work), false);
             float[] lp = s.logprobs().toFloatArray();
@@ -104,8 +69,10 @@ public final class LogProbs {
                 int n = Math.max(0, seqs.get(r).length - 1);
                 logprobs[r] = new float[n];
                 entropies[r] = new float[n];
-                System.arraycopy(lp, r * (t - 1), logprobs[r], 0, n);
-                System.arraycopy(en, r * (t - 1), entropies[r], 0, n);
+                if (n > 0) {
+                    System.arraycopy(lp, batch.nextTokenIndex(r, 0), logprobs[r], 0, n);
+                    System.arraycopy(en, batch.nextTokenIndex(r, 0), entropies[r], 0, n);
+                }
             }
             return new float[][][] {logprobs, entropies};
         }

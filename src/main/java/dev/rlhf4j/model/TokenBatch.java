@@ -4,46 +4,119 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * A batch of token sequences of different lengths laid out as one {@code [B, T]} grid, with a flag
- * per slot saying whether it holds a real token. Sequences are padded on the left (prompts for
- * generation, so every row's next token goes in the same column) or on the right (scoring).
+ * A batch of token sequences of different lengths laid out as one {@code [B, T]} grid, with the
+ * sequence each slot belongs to (or none: padding). Three layouts:
  *
- * <p>{@link #toInputs(NDManager)} gives the model's three inputs: ids, positions (a real token's
- * index within its own sequence, so padding changes nothing) and the additive attention bias
- * (query slot i may attend to key slot j iff j ≤ i and slot j is real).
+ * <ul>
+ *   <li>{@link #leftPadded}: one sequence per row, padding on the left (prompts for generation, so
+ *       every row's next token goes in the same column);</li>
+ *   <li>{@link #rightPadded}: one sequence per row, padding on the right;</li>
+ *   <li>{@link #packed}: several short sequences side by side in one row, as many as fit in the
+ *       longest one's length (first-fit decreasing). Scoring costs what the grid costs, so packing a
+ *       batch of mixed lengths into fewer rows does the same work on fewer padding slots.</li>
+ * </ul>
+ *
+ * <p>{@link #toInputs(NDManager)} gives the model's three inputs: ids, positions (a token's index
+ * within its own sequence, so neither padding nor a neighbour changes anything) and the additive
+ * attention bias: a token attends to the earlier tokens of its own sequence only, so every sequence
+ * is scored as if it were alone; a padding slot attends to the real tokens before it (its output is
+ * never read, and its softmax stays finite). {@link #slot} and {@link #nextTokenIndex} say where a
+ * sequence's tokens and next-token predictions are in the grid, whatever the layout.
  */
 public final class TokenBatch {
 
     private final long[] ids; // [B*T]
-    private final boolean[] valid; // [B*T]
+    private final int[] segment; // [B*T]: the sequence a slot belongs to, -1 for padding
+    private final int[] rowOf; // per sequence
+    private final int[] offsetOf; // per sequence: its first slot's column
+    private final int[] lengthOf; // per sequence
     private final int batch;
     private final int length;
 
-    private TokenBatch(long[] ids, boolean[] valid, int batch, int length) {
+    private TokenBatch(long[] ids, int[] segment, int[] rowOf, int[] offsetOf, int[] lengthOf, int batch, int length) {
         this.ids = ids;
-        this.valid = valid;
+        this.segment = segment;
+        this.rowOf = rowOf;
+        this.offsetOf = offsetOf;
+        this.lengthOf = lengthOf;
         this.batch = batch;
         this.length = length;
     }
 
-    /** Pads every sequence on the left with {@code padId} to the longest length. */
+    /** Pads every sequence on the left with {@code padId} to the longest length, one per row. */
     public static TokenBatch leftPadded(List<int[]> seqs, int padId) {
-        return padded(seqs, padId, true);
+        int t = longest(seqs);
+        int[] rows = new int[seqs.size()];
+        int[] offsets = new int[seqs.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i;
+            offsets[i] = t - seqs.get(i).length;
+        }
+        return layout(seqs, padId, rows, offsets, rows.length, t);
     }
 
-    /** Pads every sequence on the right with {@code padId} to the longest length. */
+    /** Pads every sequence on the right with {@code padId} to the longest length, one per row. */
     public static TokenBatch rightPadded(List<int[]> seqs, int padId) {
-        return padded(seqs, padId, false);
+        int t = longest(seqs);
+        int[] rows = new int[seqs.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i;
+        }
+        return layout(seqs, padId, rows, new int[seqs.size()], rows.length, t);
     }
 
-    private static TokenBatch padded(List<int[]> seqs, int padId, boolean left) {
+    /**
+     * Packs the sequences into rows, longest first, each into the first row with room (first-fit
+     * decreasing), the rest of a row padded with {@code padId} on the right. Rows are as long as the
+     * longest sequence or twice that, whichever gives the cheaper grid: a grid of R rows of W slots
+     * costs about R·W·(1 + W/(6·E)), the linear layers' 12·E² multiply-adds per slot plus attention's
+     * 2·W·E (E = {@code modelWidth}, the model's embedding width). Sequences of one length keep one per
+     * row, in order: the same grid as {@link #rightPadded}.
+     */
+    public static TokenBatch packed(List<int[]> seqs, int padId, int modelWidth) {
+        int t = longest(seqs);
+        int[][] one = firstFitDecreasing(seqs, t);
+        int[][] two = firstFitDecreasing(seqs, 2 * t);
+        double costOne = one[2][0] * (double) t * (1 + t / (6.0 * modelWidth));
+        double costTwo = two[2][0] * (2.0 * t) * (1 + 2.0 * t / (6.0 * modelWidth));
+        return costTwo < costOne ? layout(seqs, padId, two[0], two[1], two[2][0], 2 * t)
+                : layout(seqs, padId, one[0], one[1], one[2][0], t);
+    }
+
+    /** {@code {row of each sequence, its first column, {rows}}} for rows of {@code t} slots. */
+    private static int[][] firstFitDecreasing(List<int[]> seqs, int t) {
+        Integer[] order = new Integer[seqs.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(seqs.get(b).length, seqs.get(a).length)); // stable
+        int[] rows = new int[seqs.size()];
+        int[] offsets = new int[seqs.size()];
+        int[] used = new int[seqs.size()]; // slots used per row; at most one row per sequence
+        int n = 0;
+        for (int i : order) {
+            int len = seqs.get(i).length;
+            int r = 0;
+            while (r < n && used[r] + len > t) {
+                r++;
+            }
+            n = Math.max(n, r + 1);
+            rows[i] = r;
+            offsets[i] = used[r];
+            used[r] += len;
+        }
+        return new int[][] {rows, offsets, {n}};
+    }
+
+    private static int longest(List<int[]> seqs) {
         if (seqs.isEmpty()) {
             throw new IllegalArgumentException("TokenBatch: expected at least one sequence, found none");
         }
-        int b = seqs.size();
         int t = 0;
         for (int[] s : seqs) {
             t = Math.max(t, s.length);
@@ -51,19 +124,25 @@ public final class TokenBatch {
         if (t == 0) {
             throw new IllegalArgumentException("TokenBatch: every sequence is empty");
         }
+        return t;
+    }
+
+    private static TokenBatch layout(List<int[]> seqs, int padId, int[] rows, int[] offsets, int b, int t) {
         long[] ids = new long[b * t];
-        boolean[] valid = new boolean[b * t];
-        for (int r = 0; r < b; r++) {
-            int[] s = seqs.get(r);
-            int offset = left ? t - s.length : 0;
-            for (int j = 0; j < t; j++) {
-                int k = j - offset;
-                boolean real = k >= 0 && k < s.length;
-                ids[r * t + j] = real ? s[k] : padId;
-                valid[r * t + j] = real;
+        int[] segment = new int[b * t];
+        Arrays.fill(ids, padId);
+        Arrays.fill(segment, -1);
+        int[] lengths = new int[seqs.size()];
+        for (int i = 0; i < lengths.length; i++) {
+            int[] s = seqs.get(i);
+            lengths[i] = s.length;
+            int base = rows[i] * t + offsets[i];
+            for (int j = 0; j < s.length; j++) {
+                ids[base + j] = s[j];
+                segment[base + j] = i;
             }
         }
-        return new TokenBatch(ids, valid, b, t);
+        return new TokenBatch(ids, segment, rows, offsets, lengths, b, t);
     }
 
     /** Rows (B). */
@@ -76,6 +155,11 @@ public final class TokenBatch {
         return length;
     }
 
+    /** Number of sequences (the rows, unless packed). */
+    public int sequences() {
+        return rowOf.length;
+    }
+
     /** Token id at row r, column j. */
     public long id(int r, int j) {
         return ids[r * length + j];
@@ -83,26 +167,94 @@ public final class TokenBatch {
 
     /** Whether row r, column j holds a real token. */
     public boolean isValid(int r, int j) {
-        return valid[r * length + j];
+        return segment[r * length + j] >= 0;
     }
 
-    /** Position of each slot: its index among the real tokens of its row (0 for padding). */
+    /** Flat index in the {@code [B, T]} grid of token {@code j} of sequence {@code i}. */
+    public int slot(int i, int j) {
+        return rowOf[i] * length + offsetOf[i] + j;
+    }
+
+    /**
+     * Flat index in the {@code [B, T-1]} next-token grid (position p scores the token in column p+1,
+     * as {@link LogProbs} lays it out) of the prediction of token {@code j+1} of sequence {@code i},
+     * for j = 0 … length(i) − 2.
+     */
+    public int nextTokenIndex(int i, int j) {
+        return rowOf[i] * (length - 1) + offsetOf[i] + j;
+    }
+
+    /**
+     * Which positions of the {@code [B, T-1]} next-token grid score a completion token, sequence i
+     * being {@code prompts[i] ++ completions[i]} (the order the batch was made in): its completion is
+     * predicted at j = |prompt| − 1 … |prompt| + |completion| − 2. 1 there, 0 elsewhere (prompts,
+     * padding, a row's boundaries between sequences), flattened row by row.
+     */
+    public float[] completionMask(List<int[]> prompts, List<int[]> completions) {
+        float[] mask = new float[batch * (length - 1)];
+        for (int i = 0; i < prompts.size(); i++) {
+            int start = prompts.get(i).length - 1;
+            for (int t = 0; t < completions.get(i).length; t++) {
+                mask[nextTokenIndex(i, start + t)] = 1f;
+            }
+        }
+        return mask;
+    }
+
+    /**
+     * Each sequence's completion positions of a flat {@code [B, T-1]} next-token array (see
+     * {@link #completionMask}), one entry per completion token, in the order the batch was made in.
+     */
+    public double[][] completionRows(float[] flat, List<int[]> prompts, List<int[]> completions) {
+        double[][] out = new double[prompts.size()][];
+        for (int i = 0; i < out.length; i++) {
+            int start = prompts.get(i).length - 1;
+            out[i] = new double[completions.get(i).length];
+            for (int t = 0; t < out[i].length; t++) {
+                out[i][t] = flat[nextTokenIndex(i, start + t)];
+            }
+        }
+        return out;
+    }
+
+    /** Position of each slot: its token's index within its own sequence (0 for padding). */
     public long[] positions() {
         long[] pos = new long[batch * length];
-        for (int r = 0; r < batch; r++) {
-            long n = 0;
-            for (int j = 0; j < length; j++) {
-                int i = r * length + j;
-                pos[i] = valid[i] ? n++ : 0;
+        for (int i = 0; i < rowOf.length; i++) {
+            int base = rowOf[i] * length + offsetOf[i];
+            for (int j = 0; j < lengthOf[i]; j++) {
+                pos[base + j] = j;
             }
         }
         return pos;
+    }
+
+    /**
+     * The additive attention bias {@code [B,1,T,T]}: query slot i attends to key slot j iff j ≤ i, slot
+     * j is real, and both hold the same sequence or slot i is padding.
+     */
+    float[] bias() {
+        float[] bias = new float[batch * length * length];
+        float masked = Gpt.maskedFill();
+        for (int r = 0; r < batch; r++) {
+            for (int i = 0; i < length; i++) {
+                int q = segment[r * length + i];
+                int row = (r * length + i) * length;
+                for (int j = 0; j < length; j++) {
+                    int k = segment[r * length + j];
+                    if (j > i || k < 0 || (q >= 0 && k != q)) {
+                        bias[row + j] = masked;
+                    }
+                }
+            }
+        }
+        return bias;
     }
 
     /** The model inputs {@code [ids [B,T], positions [B,T], bias [B,1,T,T]]} in {@code manager}. */
     public NDList toInputs(NDManager manager) {
         NDArray idArr = manager.create(ids, new Shape(batch, length));
         NDArray posArr = manager.create(positions(), new Shape(batch, length));
-        return new NDList(idArr, posArr, AttentionMask.bias(manager, valid, batch, length, 0, length));
+        return new NDList(idArr, posArr, manager.create(bias(), new Shape(batch, 1, length, length)));
     }
 }

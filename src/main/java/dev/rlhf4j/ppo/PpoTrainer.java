@@ -326,8 +326,7 @@ public final class PpoTrainer {
         for (int i = 0; i < n; i++) {
             seqs.add(concat(queries.get(i), responses.get(i)));
         }
-        TokenBatch batch = TokenBatch.rightPadded(seqs, policy.lm().tokenizer().padId());
-        int w = batch.length() - 1;
+        TokenBatch batch = TokenBatch.packed(seqs, policy.lm().tokenizer().padId(), policy.lm().config().nEmbd());
         try (NDManager work = policy.lm().newWorkManager(); NoGrad g = NoGrad.enter()) {
             NDList in = batch.toInputs(work);
             NDList out = policy.forward(in);
@@ -338,21 +337,17 @@ public final class PpoTrainer {
             float[] val = TokenForward.values(out.get(1)).toFloatArray();
             float[] ent = TokenForward.entropy(rows).toFloatArray();
             float[] full = config.klPenalty() == KlPenalty.FULL ? KlPenalty.full(rows, refRows).toFloatArray() : null;
-            double[][] e = slice(ent, queries, responses, w);
+            double[][] e = batch.completionRows(ent, queries, responses);
             double[] entropy = new double[n];
             for (int i = 0; i < n; i++) {
                 for (double v : e[i]) {
                     entropy[i] += v; // Σ_t H_t over the response
                 }
             }
-            return new ForwardPass(slice(lp, queries, responses, w), slice(ref, queries, responses, w),
-                    slice(val, queries, responses, w), full == null ? null : slice(full, queries, responses, w), entropy);
+            return new ForwardPass(batch.completionRows(lp, queries, responses), batch.completionRows(ref, queries, responses),
+                    batch.completionRows(val, queries, responses),
+                    full == null ? null : batch.completionRows(full, queries, responses), entropy);
         }
-    }
-
-    /** Row i's response positions of a flat {@code [B, T-1]} array: j = |query| − 1 ... |query| + |response| − 2. */
-    static double[][] slice(float[] flat, List<int[]> queries, List<int[]> responses, int width) {
-        return LogProbs.completionRows(flat, queries, responses, width);
     }
 
     static int[] concat(int[] a, int[] b) {
@@ -389,9 +384,9 @@ public final class PpoTrainer {
         for (int i : rows) {
             seqs.add(r.sequence(i));
         }
-        TokenBatch batch = TokenBatch.rightPadded(seqs, policy.lm().tokenizer().padId());
+        TokenBatch batch = TokenBatch.packed(seqs, policy.lm().tokenizer().padId(), policy.lm().config().nEmbd());
         int w = batch.length() - 1;
-        float[] mask = new float[rows.size() * w];
+        float[] mask = new float[batch.batchSize() * w];
         float[] oldLogp = new float[mask.length];
         float[] adv = new float[mask.length];
         float[] oldValues = new float[mask.length];
@@ -400,7 +395,7 @@ public final class PpoTrainer {
             int i = rows.get(b);
             int start = r.queries().get(i).length - 1;
             for (int t = 0; t < r.responses().get(i).length; t++) {
-                int j = b * w + start + t;
+                int j = batch.nextTokenIndex(b, start + t);
                 mask[j] = 1f;
                 oldLogp[j] = (float) r.logprobs()[i][t];
                 adv[j] = (float) r.advantages()[i][t];
@@ -408,7 +403,7 @@ public final class PpoTrainer {
                 returns[j] = (float) r.returns()[i][t];
             }
         }
-        Shape shape = new Shape(rows.size(), w);
+        Shape shape = new Shape(batch.batchSize(), w);
         boolean skipped;
         try (NDManager work = policy.lm().newWorkManager()) {
             NDList in = batch.toInputs(work);

@@ -109,7 +109,7 @@ public final class StepThrough {
             NDList out = policy.forward(in);                                           // [logits [1,T,V], values [1,T]]
             NDArray rows = TokenForward.logProbRows(out.get(0));                      // [1, T-1, V]
             float[] lp = TokenForward.tokenLogProbs(rows, in).toFloatArray();         // [1, T-1]
-            return PpoTrainer.slice(lp, List.of(r.queries().get(row)), List.of(r.responses().get(row)), seq.length - 1)[0];
+            return batch.completionRows(lp, List.of(r.queries().get(row)), List.of(r.responses().get(row)))[0];
         }
     }
 

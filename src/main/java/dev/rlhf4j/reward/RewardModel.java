@@ -144,17 +144,16 @@ public final class RewardModel implements AutoCloseable {
      * inside a {@code GradientCollector}.
      */
     public NDArray forward(NDManager work, List<int[]> sequences, boolean training) {
-        TokenBatch batch = TokenBatch.rightPadded(sequences, backbone.tokenizer().padId());
-        int b = batch.batchSize();
-        int t = batch.length();
-        float[] last = new float[b * t];
-        for (int r = 0; r < b; r++) {
-            last[r * t + sequences.get(r).length - 1] = 1f; // one-hot of the last real token
+        TokenBatch batch = TokenBatch.packed(sequences, backbone.tokenizer().padId(), backbone.config().nEmbd()); // short ones share rows
+        int n = sequences.size();
+        int slots = batch.batchSize() * batch.length();
+        float[] last = new float[n * slots];
+        for (int i = 0; i < n; i++) {
+            last[i * slots + batch.slot(i, sequences.get(i).length - 1)] = 1f; // one-hot of its last token
         }
         NDList out = backbone.forward(batch.toInputs(work), training);
-        NDArray hidden = out.get(1); // [B, T, E]
-        NDArray pick = work.create(last, new Shape(b, t, 1));
-        NDArray h = hidden.mul(pick).sum(new int[] {1}); // [B, E] = h at the last token
+        NDArray hidden = out.get(1).reshape(slots, backbone.config().nEmbd()); // [rows·T, E]
+        NDArray h = work.create(last, new Shape(n, slots)).matMul(hidden); // [N, E] = h at each last token
         // r = w·h + b, [B]; computed as h*w summed, so every new array belongs to h's manager (a transpose
         // of w would belong to the head's manager and pile up there)
         return h.mul(weight.getArray()).sum(new int[] {1}).add(bias.getArray());

@@ -151,6 +151,25 @@ class RewardModelTest {
         }
     }
 
+    /**
+     * Short completions share a row with others (TokenBatch.packed): each one's reward, and its gradient
+     * path, is what it gets scored alone.
+     */
+    @Test
+    void packedSequencesScoreAsIfAlone() {
+        try (RewardModel rm = RewardModel.fromPretrained(Checkpoint.load(TINY, Device.cpu()), 3)) {
+            List<int[]> seqs = List.of(rm.encode("the pasta was", "great and fresh, we will be back."),
+                    rm.encode("the soup was", "cold."), rm.encode("the staff", "rude."),
+                    rm.encode("the soup was", "bland and the bread was stale, never again."), rm.encode("the room", "ok"));
+            assertTrue(TokenBatch.packed(seqs, rm.tokenizer().padId(), rm.backbone().config().nEmbd()).batchSize() < seqs.size(),
+                    "the test's sequences should share rows");
+            double[] together = rm.scoreTokens(seqs);
+            for (int i = 0; i < seqs.size(); i++) {
+                assertEquals(headAtLastToken(rm, seqs.get(i)), together[i], 1e-5, "reward of sequence " + i);
+            }
+        }
+    }
+
     /** w·h_{L−1} + b for one unpadded sequence of length L, from the backbone's hidden states. */
     private static double headAtLastToken(RewardModel rm, int[] seq) {
         try (NDManager work = rm.backbone().newWorkManager(); NoGrad g = NoGrad.enter()) {
