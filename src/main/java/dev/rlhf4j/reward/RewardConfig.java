@@ -15,6 +15,9 @@ import dev.rlhf4j.core.RunSize;
  * @param centerRewardsCoefficient weight of TRL's centering term mean((r_chosen + r_rejected)²), 0 = off
  * @param validFraction share of the prompts held out for validation (the split is by prompt)
  * @param normalizationSamples samples of the reference policy used to set the reward's mean and std
+ * @param disableDropout train without the backbone's dropout (TRL's {@code disable_dropout}, on by default
+ *     there and here: on the bundled feedback it reaches the same validation accuracy, and dropout's
+ *     random masks were a quarter of the training time)
  * @param seed seeds the head's initialisation, the split and the batch order
  */
 public record RewardConfig(
@@ -28,6 +31,7 @@ public record RewardConfig(
         double centerRewardsCoefficient,
         double validFraction,
         int normalizationSamples,
+        boolean disableDropout,
         long seed) {
 
     /** What the reward model is trained to predict. */
@@ -70,12 +74,12 @@ public record RewardConfig(
     }
 
     /**
-     * The bundled recipe for {@code objective}: 4 epochs (2 in quick mode) of 16 rankings at 3e-4.
+     * The bundled recipe for {@code objective}: 4 epochs (2 in quick mode) of 16 rankings at 3e-4, no dropout.
      * More epochs overfit the bundled feedback: validation loss rises after the fourth.
      */
     public static RewardConfig defaults(Objective objective) {
         return new RewardConfig(objective, RunSize.pick(4, 2), 16, 3e-4f, 0.01f, 1.0f, 0, 0, 0.2,
-                RunSize.pick(512, 128), 1);
+                RunSize.pick(512, 128), true, 1);
     }
 
     /** Learning rate at step t of n: cosine from the peak to 10% of it. */
@@ -102,6 +106,7 @@ public record RewardConfig(
         private double centerRewardsCoefficient;
         private double validFraction;
         private int normalizationSamples;
+        private boolean disableDropout;
         private long seed;
 
         private Builder(RewardConfig c) {
@@ -115,6 +120,7 @@ public record RewardConfig(
             centerRewardsCoefficient = c.centerRewardsCoefficient;
             validFraction = c.validFraction;
             normalizationSamples = c.normalizationSamples;
+            disableDropout = c.disableDropout;
             seed = c.seed;
         }
 
@@ -129,12 +135,13 @@ public record RewardConfig(
         public Builder centerRewardsCoefficient(double v) { centerRewardsCoefficient = v; return this; }
         public Builder validFraction(double v) { validFraction = v; return this; }
         public Builder normalizationSamples(int v) { normalizationSamples = v; return this; }
+        public Builder disableDropout(boolean v) { disableDropout = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
 
         /** The config, validated. */
         public RewardConfig build() {
             return new RewardConfig(objective, epochs, batchSize, learningRate, weightDecay, maxGradNorm, margin, centerRewardsCoefficient,
-                    validFraction, normalizationSamples, seed);
+                    validFraction, normalizationSamples, disableDropout, seed);
         }
     }
 }

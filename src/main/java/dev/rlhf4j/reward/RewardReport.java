@@ -17,7 +17,7 @@ public final class RewardReport {
 
     private RewardReport() {}
 
-    /** Training and validation loss per epoch (the same per-ranking mean; training's over the epoch's rankings, with dropout). */
+    /** Training and validation loss per epoch (the same per-ranking mean; training's over the epoch's rankings). */
     public static XYChart lossChart(List<RewardTrainer.Epoch> epochs, String title) {
         XYChart c = chart(title == null ? "Reward model loss" : title, "loss");
         List<RewardTrainer.Epoch> trained = epochs.stream().filter(e -> e.epoch() > 0).toList();

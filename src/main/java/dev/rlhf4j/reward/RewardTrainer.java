@@ -36,7 +36,8 @@ import java.util.logging.Logger;
  * mean ({@link RewardLoss}: {@code (1/R) Σ_i (1/P_i) Σ_{p ∈ i} ℓ_p} for Bradley–Terry, InstructGPT's
  * 1/C(K,2) per prompt; {@code (1/R) Σ_i (1/K_i) Σ_j (r_j − t_j)²} for Elo regression; plus the
  * centering term when it is on), so a ranking weighs the same whatever its K. An epoch's training
- * loss is that loss averaged over the epoch's rankings (with dropout, as the parameters moved).
+ * loss is that loss averaged over the epoch's rankings, as the parameters moved (and with dropout
+ * when {@link RewardConfig#disableDropout()} is off).
  */
 public final class RewardTrainer {
 
@@ -95,7 +96,7 @@ public final class RewardTrainer {
             throw new IllegalArgumentException("reward training needs train and validation rankings, found "
                     + data.train().size() + " and " + data.valid().size());
         }
-        Seeds.seed(Seeds.child(config.seed(), "reward dropout")); // the backbone's dropout draws, once per run
+        Seeds.seed(Seeds.child(config.seed(), "reward dropout")); // dropout draws (when on), once per run
         try (LmOptimizer optimizer = new LmOptimizer(rm.parameters(), config.weightDecay(), config.maxGradNorm())) {
             Random rng = Seeds.derive(config.seed(), "reward-batches");
             int perEpoch = (data.train().size() + config.batchSize() - 1) / config.batchSize();
@@ -195,7 +196,7 @@ public final class RewardTrainer {
         double value;
         try (NDManager work = rm.backbone().newWorkManager();
                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray r = rm.forward(work, b.sequences(), true); // [N] rewards of every completion in the batch
+            NDArray r = rm.forward(work, b.sequences(), !config.disableDropout()); // [N] rewards of every completion in the batch
             NDArray loss = objective(r, b, config);
             gc.backward(loss);
             value = loss.getFloat();
