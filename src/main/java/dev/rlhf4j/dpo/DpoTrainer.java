@@ -200,11 +200,12 @@ public final class DpoTrainer {
         for (int i = 0; i < prompts.size(); i++) {
             seqs.add(concat(prompts.get(i), completions.get(i)));
         }
-        TokenBatch tokens = TokenBatch.rightPadded(seqs, lm.tokenizer().padId());
-        int w = tokens.length() - 1;
+        TokenBatch tokens = TokenBatch.packed(seqs, lm.tokenizer().padId(), lm.config().nEmbd()); // rows shared
+        long grid = (long) tokens.batchSize() * (tokens.length() - 1);
         NDList in = tokens.toInputs(work);
-        NDArray mask = work.create(tokens.completionMask(prompts, completions), new Shape(seqs.size(), w));
-        return LogProbs.tokenLogProbs(lm, in, false).mul(mask).sum(new int[] {1}); // Σ_t mask·log π, [2B]
+        NDArray select = work.create(tokens.completionSelector(prompts, completions), new Shape(seqs.size(), grid));
+        NDArray logp = LogProbs.tokenLogProbs(lm, in, false).reshape(grid, 1);       // [rows·(T-1), 1]
+        return select.matMul(logp).reshape(seqs.size()); // Σ_t log π over each completion, [2B]
     }
 
     private static int[] concat(int[] a, int[] b) {

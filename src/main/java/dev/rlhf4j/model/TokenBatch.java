@@ -202,6 +202,23 @@ public final class TokenBatch {
     }
 
     /**
+     * A {@code [N, B·(T-1)]} matrix whose row i is sequence i's {@link #completionMask}: multiplied with
+     * a flattened {@code [B, T-1]} next-token array it sums each completion, {@code [N]}, whatever
+     * rows the sequences share.
+     */
+    public float[] completionSelector(List<int[]> prompts, List<int[]> completions) {
+        int grid = batch * (length - 1);
+        float[] select = new float[prompts.size() * grid];
+        for (int i = 0; i < prompts.size(); i++) {
+            int start = prompts.get(i).length - 1;
+            for (int t = 0; t < completions.get(i).length; t++) {
+                select[i * grid + nextTokenIndex(i, start + t)] = 1f;
+            }
+        }
+        return select;
+    }
+
+    /**
      * Each sequence's completion positions of a flat {@code [B, T-1]} next-token array (see
      * {@link #completionMask}), one entry per completion token, in the order the batch was made in.
      */

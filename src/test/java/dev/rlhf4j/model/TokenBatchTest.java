@@ -93,6 +93,34 @@ class TokenBatchTest {
         assertArrayEquals(new float[] {0, 0, 0, m}, row1[3]); // padding: the real tokens before it
     }
 
+    /** The selector sums each completion's next-token values over a packed grid, prompts and neighbours left out. */
+    @Test
+    void completionSelectorSumsEachCompletion() {
+        List<int[]> prompts = List.of(new int[] {1, 2}, new int[] {1}, new int[] {1, 2, 3});
+        List<int[]> completions = List.of(new int[] {4, 5, 6}, new int[] {7}, new int[] {8, 9});
+        List<int[]> seqs = List.of(new int[] {1, 2, 4, 5, 6}, new int[] {1, 7}, new int[] {1, 2, 3, 8, 9});
+        TokenBatch b = TokenBatch.packed(seqs, PAD, 128);
+        int grid = b.batchSize() * (b.length() - 1);
+        float[] values = new float[grid];
+        for (int i = 0; i < grid; i++) {
+            values[i] = 1 << i; // a distinct bit per position: a sum shows exactly which positions went in
+        }
+        float[] select = b.completionSelector(prompts, completions);
+        for (int i = 0; i < seqs.size(); i++) {
+            double expected = 0;
+            for (int t = 0; t < completions.get(i).length; t++) {
+                expected += values[b.nextTokenIndex(i, prompts.get(i).length - 1 + t)];
+            }
+            double sum = 0;
+            for (int k = 0; k < grid; k++) {
+                sum += select[i * grid + k] * values[k];
+            }
+            assertEquals(expected, sum, 0, "completion " + i);
+        }
+        // sequence 1 = [1, 7]: its one completion token is predicted at its own first slot
+        assertEquals(1f, select[grid + b.nextTokenIndex(1, 0)]);
+    }
+
     /**
      * Packed scoring gives every sequence the log-probs, entropies and hidden states it gets alone
      * (within 1e-5): positions restart per sequence and attention stays inside it.
