@@ -39,11 +39,16 @@ import java.util.Random;
  * for incremental decoding, the cached keys and values of every layer ({@code k0, v0, k1, v1, ...},
  * each {@code [B,H,P,hd]}, S = P + T). {@code bias} is 0 where a query may attend to a key and a
  * large negative number where it may not ({@link AttentionMask} builds it). Outputs:
- * {@code [logits [B,T,V], hidden [B,T,E], k0', v0', ...]} where the new caches have length S.
+ * {@code [logits [B,T,V], hidden [B,T,E], k0', v0', ...]} where the new caches have length S. With
+ * the parameter {@link #HIDDEN_ONLY} the LM head is skipped and the output is {@code [hidden]}: what
+ * a reward model reads, or a caller that applies the head to some positions only.
  */
 public final class Gpt extends AbstractBlock {
 
     private static final float MASKED_FILL = -1e9f;
+
+    /** Forward parameter: return only the final hidden states {@code [B,T,E]}, without logits or caches. */
+    public static final String HIDDEN_ONLY = "hidden_only";
 
     private final GptConfig config;
     private final Parameter wte;
@@ -157,6 +162,9 @@ public final class Gpt extends AbstractBlock {
             x = x.add(dropout(h, p));
         }
         x = layerNorm(x, ps, lnFWeight, lnFBias, training); // [B,T,E]
+        if (params != null && params.contains(HIDDEN_ONLY)) {
+            return new NDList(x);
+        }
         NDArray logits = Linear.linear(x, wteArr).head(); // tied head: [B,T,V]
         out.add(logits);
         out.add(x);

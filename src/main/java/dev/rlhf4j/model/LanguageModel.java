@@ -8,7 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import dev.rlhf4j.core.Rlhf4j;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.text.Tokenizer;
@@ -23,6 +25,10 @@ import java.util.Random;
  * closes, so nothing accumulates on the model's manager.
  */
 public final class LanguageModel implements AutoCloseable {
+
+    /** Forward parameters that skip the LM head ({@link #hidden}). */
+    private static final PairList<String, Object> HIDDEN_ONLY =
+            new PairList<>(List.of(Gpt.HIDDEN_ONLY), List.of(true));
 
     private final GptConfig config;
     private final Tokenizer tokenizer;
@@ -67,6 +73,19 @@ public final class LanguageModel implements AutoCloseable {
      */
     public NDList forward(NDList inputs, boolean training) {
         return block.forward(store, inputs, training);
+    }
+
+    /**
+     * The final hidden states {@code [B,T,E]} of a forward pass without the LM head (no logits, no
+     * cache): {@link #forward}'s second output, for less work.
+     */
+    public NDArray hidden(NDList inputs, boolean training) {
+        return block.forward(store, inputs, training, HIDDEN_ONLY).get(0);
+    }
+
+    /** The LM head (tied to the token embedding) on hidden states {@code [..., E]}: logits {@code [..., V]}. */
+    public NDArray head(NDArray hidden) {
+        return Linear.linear(hidden, store.getValue(block.tokenEmbedding(), hidden.getDevice(), false)).head();
     }
 
     /** A sub-manager of the model's manager, on the model's device, for one unit of work. */

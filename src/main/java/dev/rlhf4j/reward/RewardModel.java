@@ -2,7 +2,6 @@ package dev.rlhf4j.reward;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -151,8 +150,8 @@ public final class RewardModel implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             last[i * slots + batch.slot(i, sequences.get(i).length - 1)] = 1f; // one-hot of its last token
         }
-        NDList out = backbone.forward(batch.toInputs(work), training);
-        NDArray hidden = out.get(1).reshape(slots, backbone.config().nEmbd()); // [rows·T, E]
+        NDArray hidden = backbone.hidden(batch.toInputs(work), training) // no LM head: a reward reads h only
+                .reshape(slots, backbone.config().nEmbd()); // [rows·T, E]
         NDArray h = work.create(last, new Shape(n, slots)).matMul(hidden); // [N, E] = h at each last token
         // r = w·h + b, [B]; computed as h*w summed, so every new array belongs to h's manager (a transpose
         // of w would belong to the head's manager and pile up there)

@@ -33,6 +33,20 @@ class GptTest {
         assertEquals(CONFIG.parameterCount(), lm.parameterCount());
     }
 
+    /** hidden() is forward()'s hidden output without the head, and head() on it gives forward()'s logits. */
+    @Test
+    void hiddenAndHeadMatchTheFullForward() {
+        try (ai.djl.ndarray.NDManager work = lm.newWorkManager(); NoGrad g = NoGrad.enter()) {
+            ai.djl.ndarray.NDList in = TokenBatch.rightPadded(java.util.List.of(new int[] {1, 5, 9, 13}, new int[] {1, 7}),
+                    0).toInputs(work);
+            ai.djl.ndarray.NDList full = lm.forward(in, false);
+            ai.djl.ndarray.NDArray hidden = lm.hidden(in, false);
+            assertArrayEquals(full.get(1).toFloatArray(), hidden.toFloatArray(), 0f);
+            assertArrayEquals(full.get(0).toFloatArray(), lm.head(hidden).toFloatArray(), 1e-6f);
+            assertEquals(full.get(0).getShape(), lm.head(hidden).getShape());
+        }
+    }
+
     /** Changing the tokens after position t leaves the logits at positions ≤ t unchanged. */
     @Test
     void causal() {
