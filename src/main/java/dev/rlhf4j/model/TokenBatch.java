@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,9 +15,9 @@ import java.util.List;
  *   <li>{@link #leftPadded}: one sequence per row, padding on the left (prompts for generation, so
  *       every row's next token goes in the same column);</li>
  *   <li>{@link #rightPadded}: one sequence per row, padding on the right;</li>
- *   <li>{@link #packed}: several short sequences side by side in one row, as many as fit in the
- *       longest one's length (first-fit decreasing). Scoring costs what the grid costs, so packing a
- *       batch of mixed lengths into fewer rows does the same work on fewer padding slots.</li>
+ *   <li>{@link #packed}: several short sequences side by side in one row (first-fit decreasing, rows
+ *       as long as the longest sequence or twice that). Scoring costs what the grid costs, so packing
+ *       a batch of mixed lengths into fewer rows does the same work on fewer padding slots.</li>
  * </ul>
  *
  * <p>{@link #toInputs(NDManager)} gives the model's three inputs: ids, positions (a token's index
@@ -192,10 +191,9 @@ public final class TokenBatch {
      */
     public float[] completionMask(List<int[]> prompts, List<int[]> completions) {
         float[] mask = new float[batch * (length - 1)];
-        for (int i = 0; i < prompts.size(); i++) {
-            int start = prompts.get(i).length - 1;
-            for (int t = 0; t < completions.get(i).length; t++) {
-                mask[nextTokenIndex(i, start + t)] = 1f;
+        for (int[] positions : completionIndices(prompts, completions)) {
+            for (int j : positions) {
+                mask[j] = 1f;
             }
         }
         return mask;
@@ -208,11 +206,11 @@ public final class TokenBatch {
      */
     public float[] completionSelector(List<int[]> prompts, List<int[]> completions) {
         int grid = batch * (length - 1);
-        float[] select = new float[prompts.size() * grid];
-        for (int i = 0; i < prompts.size(); i++) {
-            int start = prompts.get(i).length - 1;
-            for (int t = 0; t < completions.get(i).length; t++) {
-                select[i * grid + nextTokenIndex(i, start + t)] = 1f;
+        int[][] indices = completionIndices(prompts, completions);
+        float[] select = new float[indices.length * grid];
+        for (int i = 0; i < indices.length; i++) {
+            for (int j : indices[i]) {
+                select[i * grid + j] = 1f;
             }
         }
         return select;
@@ -223,12 +221,25 @@ public final class TokenBatch {
      * {@link #completionMask}), one entry per completion token, in the order the batch was made in.
      */
     public double[][] completionRows(float[] flat, List<int[]> prompts, List<int[]> completions) {
-        double[][] out = new double[prompts.size()][];
+        int[][] indices = completionIndices(prompts, completions);
+        double[][] out = new double[indices.length][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new double[indices[i].length];
+            for (int t = 0; t < out[i].length; t++) {
+                out[i][t] = flat[indices[i][t]];
+            }
+        }
+        return out;
+    }
+
+    /** Per sequence, the {@link #nextTokenIndex} of each completion token's prediction: j = |prompt| − 1 + t. */
+    private int[][] completionIndices(List<int[]> prompts, List<int[]> completions) {
+        int[][] out = new int[prompts.size()][];
         for (int i = 0; i < out.length; i++) {
             int start = prompts.get(i).length - 1;
-            out[i] = new double[completions.get(i).length];
+            out[i] = new int[completions.get(i).length];
             for (int t = 0; t < out[i].length; t++) {
-                out[i][t] = flat[nextTokenIndex(i, start + t)];
+                out[i][t] = nextTokenIndex(i, start + t);
             }
         }
         return out;

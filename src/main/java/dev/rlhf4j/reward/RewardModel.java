@@ -153,7 +153,7 @@ public final class RewardModel implements AutoCloseable {
         NDArray hidden = backbone.hidden(batch.toInputs(work), training) // no LM head: a reward reads h only
                 .reshape(slots, backbone.config().nEmbd()); // [rows·T, E]
         NDArray h = work.create(last, new Shape(n, slots)).matMul(hidden); // [N, E] = h at each last token
-        // r = w·h + b, [B]; computed as h*w summed, so every new array belongs to h's manager (a transpose
+        // r = w·h + b, [N]; computed as h*w summed, so every new array belongs to h's manager (a transpose
         // of w would belong to the head's manager and pile up there)
         return h.mul(weight.getArray()).sum(new int[] {1}).add(bias.getArray());
     }
