@@ -14,6 +14,9 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
@@ -46,9 +49,19 @@ import java.util.Random;
 public final class Gpt extends AbstractBlock {
 
     private static final float MASKED_FILL = -1e9f;
+    private static final long[] ZEROS = {0, 0, 0, 0};
+    private static final long[] ONES = {1, 1, 1, 1};
 
     /** Forward parameter: return only the final hidden states {@code [B,T,E]}, without logits or caches. */
     public static final String HIDDEN_ONLY = "hidden_only";
+
+    /**
+     * Forward parameter: the cached keys and values are preallocated buffers {@code [B,H,C,hd]} (C ≥ S).
+     * The step's keys and values are written into them at {@code [S − T, S)} and attention reads
+     * {@code [0, S)}; the outputs are the same buffers. Without it a cache grows by concatenation,
+     * which copies all of it at every step.
+     */
+    public static final String CACHE_IN_PLACE = "cache_in_place";
 
     private final GptConfig config;
     private final Parameter wte;
@@ -127,6 +140,8 @@ public final class Gpt extends AbstractBlock {
         int e = config.nEmbd();
         var device = ids.getDevice();
         float p = training ? config.dropout() : 0f;
+        boolean inPlace = cached && params != null && params.contains(CACHE_IN_PLACE);
+        long s = bias.getShape().get(3);
 
         NDArray wteArr = ps.getValue(wte, device, training);
         NDArray x = Embedding.embedding(ids, wteArr, SparseFormat.DENSE).head() // [B, T, E]
@@ -144,12 +159,28 @@ public final class Gpt extends AbstractBlock {
             NDArray q = q0.mul(Scalars.of(q0, 1.0 / Math.sqrt(config.headSize()))); // [B,H,T,hd] (a 0-d array: see Scalars)
             NDArray k = heads(split.get(1), b, t);
             NDArray v = heads(split.get(2), b, t);
-            if (cached) {
-                k = NDArrays.concat(new NDList(inputs.get(3 + 2 * i), k), 2); // [B,H,S,hd]
-                v = NDArrays.concat(new NDList(inputs.get(4 + 2 * i), v), 2);
+            if (cached && inPlace) {
+                NDArray kc = inputs.get(3 + 2 * i); // [B,H,C,hd]
+                NDArray vc = inputs.get(4 + 2 * i);
+                long[] shape = kc.getShape().getShape();
+                long[] from = {0, 0, s - t, 0};
+                long[] to = {shape[0], shape[1], s, shape[3]};
+                long[] upTo = {shape[0], shape[1], s, shape[3]};
+                JniUtils.indexSet((PtNDArray) kc, (PtNDArray) k, from, to, ONES); // kc[:, :, S−T:S] = k
+                JniUtils.indexSet((PtNDArray) vc, (PtNDArray) v, from, to, ONES);
+                caches.add(kc);
+                caches.add(vc);
+                PtNDManager m = (PtNDManager) k.getManager();
+                k = JniUtils.index((PtNDArray) kc, ZEROS, upTo, ONES, m); // kc[:, :, :S], a view [B,H,S,hd]
+                v = JniUtils.index((PtNDArray) vc, ZEROS, upTo, ONES, m);
+            } else {
+                if (cached) {
+                    k = NDArrays.concat(new NDList(inputs.get(3 + 2 * i), k), 2); // [B,H,S,hd]
+                    v = NDArrays.concat(new NDList(inputs.get(4 + 2 * i), v), 2);
+                }
+                caches.add(k);
+                caches.add(v);
             }
-            caches.add(k);
-            caches.add(v);
             NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(bias).softmax(-1); // [B,H,T,S]
             att = dropout(att, p);
             NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, e); // [B,T,E]

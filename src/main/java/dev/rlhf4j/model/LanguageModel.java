@@ -29,6 +29,8 @@ public final class LanguageModel implements AutoCloseable {
     /** Forward parameters that skip the LM head ({@link #hidden}). */
     private static final PairList<String, Object> HIDDEN_ONLY =
             new PairList<>(List.of(Gpt.HIDDEN_ONLY), List.of(true));
+    private static final PairList<String, Object> CACHE_IN_PLACE =
+            new PairList<>(List.of(Gpt.CACHE_IN_PLACE), List.of(true));
 
     private final GptConfig config;
     private final Tokenizer tokenizer;
@@ -73,6 +75,16 @@ public final class LanguageModel implements AutoCloseable {
      */
     public NDList forward(NDList inputs, boolean training) {
         return block.forward(store, inputs, training);
+    }
+
+    /**
+     * {@link #forward} for decoding, without gradients: {@code inputs} ends with preallocated cache
+     * buffers {@code [B,H,C,hd]} (one key and one value buffer per layer, C at least the number of
+     * slots the bias covers), into which the step's keys and values are written in place (see
+     * {@link Gpt#CACHE_IN_PLACE}). Returns {@code [logits, hidden]} followed by the same buffers.
+     */
+    NDList decode(NDList inputs) {
+        return block.forward(store, inputs, false, CACHE_IN_PLACE);
     }
 
     /**

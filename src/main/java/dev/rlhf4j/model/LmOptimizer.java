@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +30,17 @@ import java.util.Map;
  *   w ← w − η·λ·w  (matrices)        w ← w − η·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε)
  * </pre>
  *
- * <p>Flat: the gradients are copied into one vector, and the moments are one vector each, so a step
- * is about twenty native ops over all parameters at once plus four per parameter (copy the
- * gradient in, decay, subtract the update, clear the gradient), instead of about fifteen per
- * parameter with DJL's per-parameter AdamW: 5–8 against 13–16 ms per step for the bundled model
- * alone, 7.0–8.6 against 9.3–10.7 ms inside PPO's minibatch loop ({@code bench/README.md}). Every
- * flat op is in place on buffers made once, so a step allocates nothing large. The buffers live in
- * the optimizer's own manager, on the parameters' device: {@link #close()} frees them, and so does
- * the garbage collector once the optimizer is unreachable.
+ * <p>Flat: the moments are one vector each and the gradients are gathered into one vector with a
+ * single {@code cat}, so the norm is one dot product and the moments and the update are one call
+ * of libtorch's own Adam kernel over all parameters at once (DJL's {@code adamUpdate}, the one its
+ * per-parameter AdamW calls). What stays per parameter is what must: decay and update the weight,
+ * clear the gradient. The handles those need (each gradient as a flat view, each parameter's slice
+ * of the update) are made on the first step and kept: PyTorch accumulates every later gradient
+ * into the same tensor, so a handle made once stays valid; they are made again if a parameter's
+ * array is replaced. A step is about ten native calls over all parameters plus two or three per
+ * parameter, against about ten per parameter before ({@code bench/README.md} has the figures). The
+ * buffers live in the optimizer's own managers, on the parameters' device: {@link #close()} frees
+ * them, and so does the garbage collector once the optimizer is unreachable.
  */
 public final class LmOptimizer implements AutoCloseable {
 
@@ -43,17 +48,20 @@ public final class LmOptimizer implements AutoCloseable {
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.95f;
     private static final float EPSILON = 1e-8f;
-    private static final NDIndex ALL = new NDIndex(":");
 
     private final List<Map.Entry<String, Parameter>> params;
     private final float weightDecay;
     private final float maxGradNorm;
-    private long[] offsets;       // parameter i is flat[offsets[i] .. offsets[i + 1])
-    private Cleaner.Cleanable cleanable; // frees the buffers below; null until the first step
-    private NDArray grad;         // the flat gradient, then the update
+    private Cleaner.Cleanable cleanable; // frees the managers below; null until the first step
+    private NDManager moments;           // m and v: kept for the optimizer's life
+    private NDManager handles;           // the cached handles: remade when a parameter's array changes
     private NDArray m;
     private NDArray v;
-    private NDArray scratch;
+    private NDArray update;              // −(the Adam step), flat; parameter i owns updateOf[i]
+    private NDArray[] weights;           // the arrays the handles were made for
+    private PtNDArray[] flatGrads;       // parameter i's gradient as a flat view
+    private NDArray[] updateOf;          // parameter i's slice of update, in its shape
+    private boolean[] decays;            // parameter i is a matrix
     private long steps;
 
     /**
@@ -77,50 +85,33 @@ public final class LmOptimizer implements AutoCloseable {
         if (params.isEmpty()) {
             return 0f;
         }
-        if (cleanable == null) {
-            allocate();
-        }
-        try (NoGrad g = NoGrad.enter(); NDManager handles = newHandleManager()) {
-            List<NDArray> grads = new ArrayList<>(params.size());
-            for (int i = 0; i < params.size(); i++) {
-                NDArray gi = gradient(i, handles);
-                grads.add(gi);
-                grad.set(slice(i), gi.reshape(-1)); // copy into the flat vector
-            }
+        prepare();
+        try (NoGrad g = NoGrad.enter(); NDManager scope = handles.newSubManager()) {
+            PtNDArray grad = JniUtils.cat(flatGrads, 0); // every gradient, in one vector
+            grad.attach(scope);
             NDArray sumOfSquares = grad.dot(grad);
-            sumOfSquares.attach(handles);
+            sumOfSquares.attach(scope);
             float norm = (float) Math.sqrt(sumOfSquares.getFloat()); // ‖g‖₂ over every gradient
             if (!Float.isFinite(norm)) {
                 throw new ArithmeticException("gradient norm is " + norm + " at step " + (steps + 1)
                         + ": the loss diverged (lower the learning rate)");
             }
-            if (maxGradNorm > 0 && norm > maxGradNorm) {
-                grad.muli(maxGradNorm / (norm + 1e-6f)); // g ← g·c/‖g‖
-            }
+            float clip = maxGradNorm > 0 && norm > maxGradNorm ? maxGradNorm / (norm + 1e-6f) : 1f; // g ← g·c/‖g‖
             steps++;
-            m.muli(BETA1);                                                 // m ← β₁·m + (1 − β₁)·g
-            scratch.set(ALL, grad);
-            m.addi(scratch.muli(1f - BETA1));
-            v.muli(BETA2);                                                 // v ← β₂·v + (1 − β₂)·g²
-            scratch.set(ALL, grad);
-            v.addi(scratch.muli(grad).muli(1f - BETA2));
-            scratch.set(ALL, v);
-            scratch.powi(0.5f).addi(EPSILON);                              // √v + ε
             float coef1 = 1f - (float) Math.pow(BETA1, steps);
             float coef2 = 1f - (float) Math.pow(BETA2, steps);
             float stepSize = (float) (lr * Math.sqrt(coef2) / coef1);       // η·√(1 − β₂ᵗ)/(1 − β₁ᵗ)
-            NDArray update = grad;                                          // the gradient is no longer needed
-            update.set(ALL, m);
-            update.divi(scratch).muli(stepSize);
+            update.muli(0f);
+            // libtorch's Adam on the flat vectors: g ← c·g, the moments, then update ← update − stepSize·m/(√v + ε)
+            JniUtils.adamUpdate((PtNDArray) update, grad, (PtNDArray) m, (PtNDArray) v, lr, stepSize, 0f, clip,
+                    -1f, BETA1, BETA2, EPSILON, false);
             for (int i = 0; i < params.size(); i++) {
-                NDArray w = params.get(i).getValue().getArray();
-                if (weightDecay != 0f && w.getShape().dimension() >= 2) {
+                PtNDArray w = (PtNDArray) weights[i];
+                if (decays[i]) {
                     w.muli(1f - lr * weightDecay);                          // w ← w − η·λ·w
                 }
-                NDArray part = update.get(slice(i)); // a view, let go with the handles
-                part.attach(handles);
-                w.subi(part.reshape(w.getShape()));
-                grads.get(i).subi(grads.get(i));                            // clear the gradient (g − g = +0)
+                w.addi(updateOf[i]);
+                JniUtils.zeroGrad(w);                                       // clear the gradient
             }
             return norm;
         }
@@ -131,12 +122,8 @@ public final class LmOptimizer implements AutoCloseable {
      * what a trainer does with a minibatch whose gradient came out non-finite.
      */
     public void discardGradients() {
-        try (NDManager handles = newHandleManager()) {
-            for (int i = 0; i < params.size(); i++) {
-                NDArray g = gradient(i, handles);
-                g.muli(0f);                  // finite → 0, NaN and ±∞ → NaN
-                g.set(g.isNaN(), 0f);        // NaN → 0
-            }
+        for (Map.Entry<String, Parameter> e : params) {
+            JniUtils.zeroGrad((PtNDArray) e.getValue().getArray()); // zero_() makes NaN and ±∞ 0 too
         }
     }
 
@@ -145,43 +132,101 @@ public final class LmOptimizer implements AutoCloseable {
         return steps;
     }
 
-    /** Frees the flat buffers (the moments go with them); a later step starts new ones from zero. */
+    /** Frees the buffers and handles (the moments go with them); a later step starts new moments from zero. */
     @Override
     public void close() {
         if (cleanable != null) {
             cleanable.clean();
             cleanable = null;
+            handles = null;
+            weights = null;
         }
     }
 
-    private NDManager newHandleManager() {
-        return params.get(0).getValue().getArray().getManager().newSubManager();
-    }
-
-    /** Parameter i's gradient, as a handle on {@code handles} (closing it leaves the gradient). */
-    private NDArray gradient(int i, NDManager handles) {
-        NDArray g = params.get(i).getValue().getArray().getGradient();
-        g.attach(handles);
-        return g;
-    }
-
-    private NDIndex slice(int i) {
-        return new NDIndex("{}:{}", offsets[i], offsets[i + 1]);
-    }
-
-    /** Makes the flat buffers (zero moments) in their own manager, on the parameters' device. */
-    private void allocate() {
-        offsets = new long[params.size() + 1];
-        for (int i = 0; i < params.size(); i++) {
-            offsets[i + 1] = offsets[i] + params.get(i).getValue().getArray().size();
+    /** Makes the moments on the first step, and the handles when a parameter's array is not the one they were made for. */
+    private void prepare() {
+        if (cleanable == null) {
+            long size = 0;
+            for (Map.Entry<String, Parameter> e : params) {
+                size += e.getValue().getArray().size();
+            }
+            NDArray first = params.get(0).getValue().getArray();
+            moments = NDManager.newBaseManager(first.getDevice());
+            m = moments.zeros(new Shape(size), first.getDataType());
+            v = moments.zeros(new Shape(size), first.getDataType());
+            update = moments.zeros(new Shape(size), first.getDataType());
+            NDManager owned = moments;
+            cleanable = CLEANER.register(this, owned::close); // the action holds the manager, not this
         }
-        NDArray first = params.get(0).getValue().getArray();
-        NDManager manager = NDManager.newBaseManager(first.getDevice());
-        Shape flat = new Shape(offsets[params.size()]);
-        grad = manager.zeros(flat, first.getDataType());
-        m = manager.zeros(flat, first.getDataType());
-        v = manager.zeros(flat, first.getDataType());
-        scratch = manager.zeros(flat, first.getDataType());
-        cleanable = CLEANER.register(this, manager::close); // the action holds the manager, not this
+        boolean current = weights != null;
+        for (int i = 0; current && i < params.size(); i++) {
+            current = params.get(i).getValue().getArray() == weights[i];
+        }
+        if (!current) {
+            makeHandles();
+        }
+    }
+
+    private void makeHandles() {
+        if (handles != null) {
+            handles.close();
+        }
+        handles = moments.newSubManager();
+        int n = params.size();
+        weights = new NDArray[n];
+        flatGrads = new PtNDArray[n];
+        updateOf = new NDArray[n];
+        decays = new boolean[n];
+        defineGradients();
+        long offset = 0;
+        for (int i = 0; i < n; i++) {
+            PtNDArray w = (PtNDArray) params.get(i).getValue().getArray();
+            weights[i] = w;
+            decays[i] = weightDecay != 0f && w.getShape().dimension() >= 2;
+            PtNDArray grad = JniUtils.getGradient(w); // the tensor later gradients accumulate into
+            grad.attach(handles);
+            flatGrads[i] = (PtNDArray) grad.reshape(-1);  // a view: the gradient is contiguous
+            flatGrads[i].attach(handles);
+            long size = w.size();
+            updateOf[i] = update.get(new NDIndex("{}:{}", offset, offset + size)).reshape(w.getShape());
+            updateOf[i].attach(handles);
+            offset += size;
+        }
+    }
+
+    /**
+     * Gives every parameter a gradient tensor of its own (zeros) if it has none yet, so that each
+     * handle made once sees every later gradient: a backward pass of 0·Σw with grad mode on.
+     */
+    private void defineGradients() {
+        List<PtNDArray> missing = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : params) {
+            PtNDArray w = (PtNDArray) e.getValue().getArray();
+            if (!e.getValue().requiresGradient()) {
+                throw new IllegalStateException("parameter " + e.getKey() + " is frozen (it has no gradient to train on)");
+            }
+            PtNDArray grad = JniUtils.getGradient(w);
+            if (grad == null) {
+                missing.add(w);
+            } else {
+                grad.close();
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try (NDManager scratch = handles.newSubManager()) {
+            NDArray total = null;
+            for (PtNDArray w : missing) {
+                NDArray s = w.sum();
+                s.attach(scratch);
+                total = total == null ? s : total.add(s);
+            }
+            JniUtils.backward((PtNDArray) total, (PtNDArray) scratch.zeros(total.getShape(), total.getDataType()), false, false);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
     }
 }

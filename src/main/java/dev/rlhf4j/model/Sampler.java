@@ -16,6 +16,8 @@ import java.util.Random;
  * row's next token goes into the same column; padding is masked out of attention and does not
  * shift positions. With a KV cache each step feeds only the newest token and reuses the keys and
  * values of everything before it; without one it re-runs the whole sequence (same tokens, slower).
+ * Rows that have sampled EOS leave the batch (with their cached keys and values) once a quarter of
+ * it has finished, so the later steps cost what the rows still going cost.
  *
  * <p>The next token is drawn on the Java side from the last position's logits with the caller's
  * {@link Random}: temperature, then top-k, then top-p (nucleus), then one draw. Each row draws from
@@ -33,7 +35,10 @@ public final class Sampler {
         return generate(lm, prompts, config, rng, null);
     }
 
-    /** Sees the next-token logits of every decoding step, {@code [B, V]} flattened (row r at r·V), before the draws. */
+    /**
+     * Sees the next-token logits of every decoding step, {@code [B, V]} flattened (row r at r·V), before
+     * the draws; rows already dropped from the batch (finished) are NaN.
+     */
     interface StepObserver {
         void onStep(int step, float[] logits);
     }
@@ -83,46 +88,53 @@ public final class Sampler {
             nextPos[r] = prompts.get(r).length;
         }
 
+        int[] rows = new int[b]; // the prompts still in the batch, in batch order
+        for (int r = 0; r < b; r++) {
+            rows[r] = r;
+        }
+        int n = b;
         try (NoGrad g = NoGrad.enter(); NDManager work = lm.newWorkManager()) {
-            NDList cache = null;
+            NDList cache = null; // with the KV cache: a key and a value buffer [n, H, cap, hd] per layer
             NDManager cacheManager = null;
+            if (config.useKvCache()) {
+                cacheManager = work.newSubManager();
+                GptConfig mc = lm.config();
+                Shape buffer = new Shape(b, mc.nHead(), cap, mc.headSize());
+                cache = new NDList(2 * mc.nLayer());
+                for (int i = 0; i < 2 * mc.nLayer(); i++) {
+                    cache.add(cacheManager.zeros(buffer));
+                }
+            }
             int len = promptLen; // filled columns
             for (int step = 0; step < maxNew; step++) {
                 Interrupts.check("while sampling (after token " + step + " of " + maxNew + ")");
                 float[] logits;
                 try (NDManager stepManager = work.newSubManager()) {
-                    NDList inputs;
-                    if (!config.useKvCache() || cache == null) {
-                        inputs = fullInputs(stepManager, grid, valid, b, cap, len);
+                    NDList result;
+                    if (!config.useKvCache()) {
+                        result = lm.forward(fullInputs(stepManager, grid, valid, rows, n, cap, len), false);
                     } else {
-                        inputs = lastTokenInputs(stepManager, grid, valid, nextPos, b, cap, len);
-                        inputs.addAll(cache);
+                        NDList inputs = step == 0 ? fullInputs(stepManager, grid, valid, rows, n, cap, len)
+                                : lastTokenInputs(stepManager, grid, valid, nextPos, rows, n, cap, len);
+                        inputs.addAll(cache); // written in place: the step's keys and values go to their columns
+                        result = lm.decode(inputs);
                     }
-                    NDList result = lm.forward(inputs, false);
-                    logits = result.get(0).get(LAST).toFloatArray(); // [B, V]
-                    if (config.useKvCache()) {
-                        NDManager next = work.newSubManager();
-                        NDList newCache = result.subNDList(2);
-                        newCache.attach(next);
-                        if (cacheManager != null) {
-                            cacheManager.close();
-                        }
-                        cacheManager = next;
-                        cache = newCache;
-                    }
+                    logits = result.get(0).get(LAST).toFloatArray(); // [n, V]
                 }
                 if (observer != null) {
-                    observer.onStep(step, logits);
+                    observer.onStep(step, allRows(logits, rows, n, b, v));
                 }
                 boolean allDone = true;
-                for (int r = 0; r < b; r++) {
+                int live = 0;
+                for (int i = 0; i < n; i++) {
+                    int r = rows[i];
                     int slot = r * cap + len;
                     if (finished[r]) {
                         grid[slot] = pad;
                         continue;
                     }
-                    checkFinite(logits, r * v, v, "row " + r + " at decoding step " + step + " (position " + nextPos[r] + ")");
-                    int token = pick(logits, r * v, v, config, rowRng[r]);
+                    checkFinite(logits, i * v, v, "row " + r + " at decoding step " + step + " (position " + nextPos[r] + ")");
+                    int token = pick(logits, i * v, v, config, rowRng[r]);
                     out.get(r).add(token);
                     grid[slot] = token;
                     valid[slot] = true;
@@ -131,11 +143,39 @@ public final class Sampler {
                         finished[r] = true;
                     } else {
                         allDone = false;
+                        live++;
                     }
                 }
                 len++;
                 if (allDone) {
                     break;
+                }
+                // Finished rows only feed padding from here on: once a quarter of the batch has
+                // finished, drop them (and their cached keys and values). A row's tokens do not depend
+                // on the rows beside it, so the text is the same; the steps left cost what the rows
+                // still going cost.
+                if (live <= n - Math.max(1, n / 4)) {
+                    long[] keep = new long[live];
+                    int k = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (!finished[rows[i]]) {
+                            keep[k] = i;
+                            rows[k++] = rows[i];
+                        }
+                    }
+                    n = live;
+                    if (cache != null) {
+                        NDManager next = work.newSubManager();
+                        NDArray index = next.create(keep);
+                        NDList kept = new NDList(cache.size());
+                        for (NDArray c : cache) {
+                            kept.add(c.get(index)); // [n, H, cap, hd]
+                        }
+                        kept.attach(next);
+                        cacheManager.close();
+                        cacheManager = next;
+                        cache = kept;
+                    }
                 }
             }
         }
@@ -146,38 +186,52 @@ public final class Sampler {
         return new Generation(List.copyOf(prompts), completions, finished);
     }
 
-    /** Inputs for the whole filled grid {@code [B, len]}. */
-    private static NDList fullInputs(NDManager m, long[] grid, boolean[] valid, int b, int cap, int len) {
-        long[] ids = new long[b * len];
-        long[] pos = new long[b * len];
-        boolean[] keyValid = new boolean[b * len];
-        for (int r = 0; r < b; r++) {
-            long n = 0;
+    /** Inputs for the whole filled grid of the {@code n} rows in the batch: {@code [n, len]}. */
+    private static NDList fullInputs(NDManager m, long[] grid, boolean[] valid, int[] rows, int n, int cap, int len) {
+        long[] ids = new long[n * len];
+        long[] pos = new long[n * len];
+        boolean[] keyValid = new boolean[n * len];
+        for (int i = 0; i < n; i++) {
+            long p = 0;
             for (int j = 0; j < len; j++) {
-                int src = r * cap + j;
-                int dst = r * len + j;
+                int src = rows[i] * cap + j;
+                int dst = i * len + j;
                 ids[dst] = grid[src];
                 keyValid[dst] = valid[src];
-                pos[dst] = valid[src] ? n++ : 0;
+                pos[dst] = valid[src] ? p++ : 0;
             }
         }
-        return new NDList(m.create(ids, new Shape(b, len)), m.create(pos, new Shape(b, len)),
-                AttentionMask.bias(m, keyValid, b, len, 0, len));
+        return new NDList(m.create(ids, new Shape(n, len)), m.create(pos, new Shape(n, len)),
+                AttentionMask.bias(m, keyValid, n, len, 0, len));
     }
 
-    /** Inputs for the newest column only ({@code [B, 1]}), attending to {@code len} slots. */
+    /** Inputs for the newest column of the {@code n} rows in the batch ({@code [n, 1]}), attending to {@code len} slots. */
     private static NDList lastTokenInputs(
-            NDManager m, long[] grid, boolean[] valid, int[] nextPos, int b, int cap, int len) {
-        long[] ids = new long[b];
-        long[] pos = new long[b];
-        boolean[] keyValid = new boolean[b * len];
-        for (int r = 0; r < b; r++) {
-            ids[r] = grid[r * cap + len - 1];
-            pos[r] = Math.max(0, nextPos[r] - 1);
-            System.arraycopy(valid, r * cap, keyValid, r * len, len);
+            NDManager m, long[] grid, boolean[] valid, int[] nextPos, int[] rows, int n, int cap, int len) {
+        long[] ids = new long[n];
+        long[] pos = new long[n];
+        boolean[] keyValid = new boolean[n * len];
+        for (int i = 0; i < n; i++) {
+            int r = rows[i];
+            ids[i] = grid[r * cap + len - 1];
+            pos[i] = Math.max(0, nextPos[r] - 1);
+            System.arraycopy(valid, r * cap, keyValid, i * len, len);
         }
-        return new NDList(m.create(ids, new Shape(b, 1)), m.create(pos, new Shape(b, 1)),
-                AttentionMask.bias(m, keyValid, b, len, len - 1, 1));
+        return new NDList(m.create(ids, new Shape(n, 1)), m.create(pos, new Shape(n, 1)),
+                AttentionMask.bias(m, keyValid, n, len, len - 1, 1));
+    }
+
+    /** The {@code [n, V]} logits of the rows in the batch as {@code [b, V]} (rows no longer in it: NaN). */
+    private static float[] allRows(float[] logits, int[] rows, int n, int b, int v) {
+        if (n == b) {
+            return logits;
+        }
+        float[] all = new float[b * v];
+        Arrays.fill(all, Float.NaN);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(logits, i * v, all, rows[i] * v, v);
+        }
+        return all;
     }
 
     /**

@@ -145,6 +145,66 @@ class SamplerTest {
         }
     }
 
+    /**
+     * Rows leave the batch when they finish: sixteen prompts sampled hot enough that EOS comes at
+     * different steps. The observer sees rows dropped (NaN) while others go on; with and without the
+     * KV cache every row's logits at every step are those (1e-5) of a full forward pass of that row alone,
+     * its tokens the documented draws from them, and the first rows of the batch are what a smaller batch of those prompts gives.
+     */
+    @Test
+    void finishedRowsLeaveTheBatchWithoutChangingAnyRow() {
+        List<int[]> prompts = new java.util.ArrayList<>();
+        Random r = new Random(5);
+        for (int i = 0; i < 16; i++) {
+            int[] p = new int[1 + r.nextInt(3)];
+            p[0] = 1;
+            for (int j = 1; j < p.length; j++) {
+                p[j] = 4 + r.nextInt(40);
+            }
+            prompts.add(p);
+        }
+        for (boolean cache : new boolean[] {true, false}) {
+            SamplingConfig c = SamplingConfig.defaults().withTemperature(3f).withMaxNewTokens(28).withKvCache(cache);
+            int[] dropped = new int[1];
+            List<float[]> seen = new java.util.ArrayList<>();
+            Generation g = Sampler.generate(lm, prompts, c, new Random(3), (step, logits) -> {
+                seen.add(logits);
+                int nan = 0;
+                for (int row = 0; row < prompts.size(); row++) {
+                    nan += Float.isNaN(logits[row * lm.config().vocabSize()]) ? 1 : 0;
+                }
+                dropped[0] = Math.max(dropped[0], nan);
+            });
+            int finished = 0;
+            java.util.Set<Integer> lengths = new java.util.HashSet<>();
+            for (int row = 0; row < prompts.size(); row++) {
+                finished += g.finished()[row] ? 1 : 0;
+                lengths.add(g.completions().get(row).length);
+            }
+            assertTrue(dropped[0] >= 4 && lengths.size() >= 4, "cache " + cache + ": " + finished + " rows finished, "
+                    + dropped[0] + " left the batch, " + lengths.size() + " different lengths");
+            Random seeds = new Random(3);
+            for (int row = 0; row < prompts.size(); row++) {
+                Random own = new Random(seeds.nextLong());
+                int[] seq = g.sequence(row);
+                float[][] logits = lm.logits(seq);
+                int p = prompts.get(row).length;
+                int v = lm.config().vocabSize();
+                for (int t = 0; t < g.completions().get(row).length; t++) {
+                    assertArrayEquals(logits[p - 1 + t], Arrays.copyOfRange(seen.get(t), row * v, (row + 1) * v), 1e-5f,
+                            "cache " + cache + ": row " + row + "'s logits at step " + t);
+                    double[] q = SamplingReference.distribution(logits[p - 1 + t], c);
+                    assertEquals(SamplingReference.draw(q, own.nextDouble()), seq[p + t],
+                            "cache " + cache + ": row " + row + ", token " + t);
+                }
+            }
+            Generation first5 = Sampler.generate(lm, prompts.subList(0, 5), c, new Random(3));
+            for (int row = 0; row < 5; row++) {
+                assertArrayEquals(g.completions().get(row), first5.completions().get(row), "cache " + cache + ": row " + row);
+            }
+        }
+    }
+
     /** A diverged model (NaN weights) stops the sampler with a message instead of "sampling" token 0. */
     @Test
     void nanLogitsFailClearly() {
