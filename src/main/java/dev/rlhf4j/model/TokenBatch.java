@@ -232,6 +232,28 @@ public final class TokenBatch {
         return out;
     }
 
+    /**
+     * Flat index in the {@code [B, T]} grid of the position that predicts each completion token, sequence
+     * i being {@code prompts[i] ++ completions[i]}: sequence by sequence, token by token. The hidden
+     * states at these slots are all a scorer of completions needs (the LM head and softmax then run
+     * on completion positions only).
+     */
+    public long[] completionSlots(List<int[]> prompts, List<int[]> completions) {
+        int n = 0;
+        for (int[] c : completions) {
+            n += c.length;
+        }
+        long[] slots = new long[n];
+        int k = 0;
+        for (int i = 0; i < prompts.size(); i++) {
+            int start = prompts.get(i).length - 1;
+            for (int t = 0; t < completions.get(i).length; t++) {
+                slots[k++] = slot(i, start + t);
+            }
+        }
+        return slots;
+    }
+
     /** Per sequence, the {@link #nextTokenIndex} of each completion token's prediction: j = |prompt| − 1 + t. */
     private int[][] completionIndices(List<int[]> prompts, List<int[]> completions) {
         int[][] out = new int[prompts.size()][];

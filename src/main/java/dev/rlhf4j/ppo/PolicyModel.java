@@ -115,6 +115,17 @@ public final class PolicyModel implements AutoCloseable {
         return new NDList(out.get(0), values);
     }
 
+    /**
+     * {@link #forward} at some positions only: {@code [logits [N,V], values [N]]} at the flat slots
+     * {@code slots [N]} of the {@code [B, T]} grid. The trunk runs over the whole batch; the LM head
+     * and the value head only where asked.
+     */
+    public NDList forwardAt(NDList inputs, NDArray slots) {
+        NDArray h = TokenForward.at(lm.hidden(inputs, false), slots); // [N, E]
+        NDArray values = h.mul(weight.getArray()).sum(new int[] {1}).add(bias.getArray()); // w·h + b, [N]
+        return new NDList(lm.head(h), values);
+    }
+
     /** The language model (the policy's trunk and LM head). */
     public LanguageModel lm() {
         return lm;

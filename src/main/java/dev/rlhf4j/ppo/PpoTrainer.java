@@ -19,6 +19,7 @@ import dev.rlhf4j.model.TokenBatch;
 import dev.rlhf4j.reward.RewardModel;
 import dev.rlhf4j.world.Prompt;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -329,24 +330,26 @@ public final class PpoTrainer {
         TokenBatch batch = TokenBatch.packed(seqs, policy.lm().tokenizer().padId(), policy.lm().config().nEmbd());
         try (NDManager work = policy.lm().newWorkManager(); NoGrad g = NoGrad.enter()) {
             NDList in = batch.toInputs(work);
-            NDList out = policy.forward(in);
-            NDArray rows = TokenForward.logProbRows(out.get(0));                 // [B, T-1, V]
-            NDArray refRows = TokenForward.logProbRows(reference.forward(in, false).get(0));
-            float[] lp = TokenForward.tokenLogProbs(rows, in).toFloatArray();    // [B, T-1]
-            float[] ref = TokenForward.tokenLogProbs(refRows, in).toFloatArray();
-            float[] val = TokenForward.values(out.get(1)).toFloatArray();
+            // the heads and the softmax at completion positions only: N rows instead of B·T
+            NDArray slots = work.create(batch.completionSlots(queries, responses));
+            NDArray targets = work.create(TokenForward.targets(responses));
+            NDList out = policy.forwardAt(in, slots);
+            NDArray rows = out.get(0).logSoftmax(-1);                                        // [N, V]
+            NDArray refRows = reference.head(TokenForward.at(reference.hidden(in, false), slots)).logSoftmax(-1);
+            float[] lp = TokenForward.tokenLogProbs(rows, targets).toFloatArray();           // [N]
+            float[] ref = TokenForward.tokenLogProbs(refRows, targets).toFloatArray();
+            float[] val = out.get(1).toFloatArray();
             float[] ent = TokenForward.entropy(rows).toFloatArray();
             float[] full = config.klPenalty() == KlPenalty.FULL ? KlPenalty.full(rows, refRows).toFloatArray() : null;
-            double[][] e = batch.completionRows(ent, queries, responses);
+            double[][] e = TokenForward.split(ent, responses);
             double[] entropy = new double[n];
             for (int i = 0; i < n; i++) {
                 for (double v : e[i]) {
                     entropy[i] += v; // Σ_t H_t over the response
                 }
             }
-            return new ForwardPass(batch.completionRows(lp, queries, responses), batch.completionRows(ref, queries, responses),
-                    batch.completionRows(val, queries, responses),
-                    full == null ? null : batch.completionRows(full, queries, responses), entropy);
+            return new ForwardPass(TokenForward.split(lp, responses), TokenForward.split(ref, responses),
+                    TokenForward.split(val, responses), full == null ? null : TokenForward.split(full, responses), entropy);
         }
     }
 
@@ -385,34 +388,40 @@ public final class PpoTrainer {
             seqs.add(r.sequence(i));
         }
         TokenBatch batch = TokenBatch.packed(seqs, policy.lm().tokenizer().padId(), policy.lm().config().nEmbd());
-        int w = batch.length() - 1;
-        float[] mask = new float[batch.batchSize() * w];
-        float[] oldLogp = new float[mask.length];
-        float[] adv = new float[mask.length];
-        float[] oldValues = new float[mask.length];
-        float[] returns = new float[mask.length];
-        for (int b = 0; b < rows.size(); b++) {
-            int i = rows.get(b);
-            int start = r.queries().get(i).length - 1;
-            for (int t = 0; t < r.responses().get(i).length; t++) {
-                int j = batch.nextTokenIndex(b, start + t);
-                mask[j] = 1f;
-                oldLogp[j] = (float) r.logprobs()[i][t];
-                adv[j] = (float) r.advantages()[i][t];
-                oldValues[j] = (float) r.values()[i][t];
-                returns[j] = (float) r.returns()[i][t];
+        List<int[]> queries = new ArrayList<>(rows.size());
+        List<int[]> responses = new ArrayList<>(rows.size());
+        for (int i : rows) {
+            queries.add(r.queries().get(i));
+            responses.add(r.responses().get(i));
+        }
+        long[] targets = TokenForward.targets(responses);
+        int n = targets.length; // the minibatch's response tokens, sequence by sequence
+        float[] oldLogp = new float[n];
+        float[] adv = new float[n];
+        float[] oldValues = new float[n];
+        float[] returns = new float[n];
+        int k = 0;
+        for (int i : rows) {
+            for (int t = 0; t < r.responses().get(i).length; t++, k++) {
+                oldLogp[k] = (float) r.logprobs()[i][t];
+                adv[k] = (float) r.advantages()[i][t];
+                oldValues[k] = (float) r.values()[i][t];
+                returns[k] = (float) r.returns()[i][t];
             }
         }
-        Shape shape = new Shape(batch.batchSize(), w);
+        float[] mask = new float[n];
+        Arrays.fill(mask, 1f);
+        Shape shape = new Shape(1, n);
         boolean skipped;
         try (NDManager work = policy.lm().newWorkManager()) {
             NDList in = batch.toInputs(work);
+            NDArray slots = work.create(batch.completionSlots(queries, responses));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDList out = policy.forward(in);
-                NDArray logRows = TokenForward.logProbRows(out.get(0));          // [b, T-1, V]
-                NDArray logp = TokenForward.tokenLogProbs(logRows, in);          // [b, T-1]
-                NDArray vpred = TokenForward.values(out.get(1));                 // [b, T-1]
-                NDArray entropy = config.entropyCoef() > 0 ? TokenForward.entropy(logRows) : null;
+                NDList out = policy.forwardAt(in, slots);                        // heads at the response tokens only
+                NDArray logRows = out.get(0).logSoftmax(-1);                     // [N, V]
+                NDArray logp = TokenForward.tokenLogProbs(logRows, work.create(targets)).reshape(shape); // [1, N]
+                NDArray vpred = out.get(1).reshape(shape);                       // [1, N]
+                NDArray entropy = config.entropyCoef() > 0 ? TokenForward.entropy(logRows).reshape(shape) : null;
                 PpoLoss.Result loss = PpoLoss.compute(logp, work.create(oldLogp, shape), work.create(adv, shape), vpred,
                         work.create(oldValues, shape), work.create(returns, shape), work.create(mask, shape), entropy,
                         config.lossConfig());
