@@ -50,4 +50,14 @@ class LiveChartsTest {
         assertThrows(IllegalArgumentException.class, () -> live.every(-1));
         assertThrows(IllegalArgumentException.class, () -> LiveCharts.of());
     }
+
+    /** Slow drawings space themselves out (at most 5% of the time, at most 10 s apart); fast ones keep the interval. */
+    @Test
+    void slowDrawingsWaitLonger() {
+        long s = 1_000_000_000L;
+        assertEquals(2 * s, LiveCharts.waitAfter(2 * s, s / 20));      // 50 ms: 19 × 50 ms < 2 s
+        assertEquals(19 * s / 4, LiveCharts.waitAfter(2 * s, s / 4));  // 250 ms: 4.75 s
+        assertEquals(10 * s, LiveCharts.waitAfter(2 * s, 3 * s));      // capped at 10 s
+        assertEquals(0, LiveCharts.waitAfter(0, s));                   // every(0): after every row
+    }
 }
