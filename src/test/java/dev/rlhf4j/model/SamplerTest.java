@@ -205,6 +205,29 @@ class SamplerTest {
         }
     }
 
+    /**
+     * Small decoding steps run on one intra-op thread: the sampler switches while it samples and
+     * leaves the engine's thread count as it found it, after a normal run and after a failure.
+     */
+    @Test
+    void theThreadCountIsRestored() {
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        int[] during = new int[1];
+        Sampler.generate(lm, List.of(new int[] {1, 5}, new int[] {1}), SamplingConfig.defaults().withMaxNewTokens(6),
+                new Random(1), (step, logits) -> during[0] = Math.max(during[0], step > 0 ? ai.djl.pytorch.jni.JniUtils.getNumThreads() : 0));
+        assertEquals(before, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        if (before > 1) {
+            assertEquals(1, during[0], "2 rows of a width-32 model decode on one thread");
+        }
+        assertThrows(IllegalStateException.class, () -> Sampler.generate(lm, List.of(new int[] {1, 5}),
+                SamplingConfig.defaults().withMaxNewTokens(6), new Random(1), (step, logits) -> {
+                    if (step == 2) {
+                        throw new IllegalStateException("stopped mid-sampling");
+                    }
+                }));
+        assertEquals(before, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+    }
+
     /** A diverged model (NaN weights) stops the sampler with a message instead of "sampling" token 0. */
     @Test
     void nanLogitsFailClearly() {
