@@ -165,14 +165,13 @@ public final class Gpt extends AbstractBlock {
                 long[] shape = kc.getShape().getShape();
                 long[] from = {0, 0, s - t, 0};
                 long[] to = {shape[0], shape[1], s, shape[3]};
-                long[] upTo = {shape[0], shape[1], s, shape[3]};
                 JniUtils.indexSet((PtNDArray) kc, (PtNDArray) k, from, to, ONES); // kc[:, :, S−T:S] = k
                 JniUtils.indexSet((PtNDArray) vc, (PtNDArray) v, from, to, ONES);
                 caches.add(kc);
                 caches.add(vc);
                 PtNDManager m = (PtNDManager) k.getManager();
-                k = JniUtils.index((PtNDArray) kc, ZEROS, upTo, ONES, m); // kc[:, :, :S], a view [B,H,S,hd]
-                v = JniUtils.index((PtNDArray) vc, ZEROS, upTo, ONES, m);
+                k = JniUtils.index((PtNDArray) kc, ZEROS, to, ONES, m); // kc[:, :, :S], a view [B,H,S,hd]
+                v = JniUtils.index((PtNDArray) vc, ZEROS, to, ONES, m);
             } else {
                 if (cached) {
                     k = NDArrays.concat(new NDList(inputs.get(3 + 2 * i), k), 2); // [B,H,S,hd]

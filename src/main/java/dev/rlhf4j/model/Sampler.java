@@ -34,8 +34,9 @@ public final class Sampler {
      * fed × width²) runs on one intra-op thread: OpenMP's fork and join then cost more than a second
      * thread saves. On two cores, 64 rows of the bundled small model (64 × 128², about 1M per step)
      * sample 15–20% faster on one thread, the medium model's (64 × 256², 4M) 10–20% faster on two
-     * ({@code bench/README.md}). The thread count found is restored after sampling; it is a speed
-     * setting only (libtorch's kernels do not split a row's sums across threads).
+     * ({@code bench/README.md}). The thread count found is restored after sampling, also after an
+     * error. The thread count can move results by float rounding at most; the tests check every row's
+     * logits against a full forward pass of that row alone (1e-5).
      */
     static final long ONE_THREAD_BELOW = 1L << 21;
 

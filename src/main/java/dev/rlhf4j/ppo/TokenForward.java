@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
 
-/** The next-token arrays of a right-padded batch that PPO needs, aligned on positions 0..T−2. */
+/**
+ * The next-token arrays PPO needs: over a whole batch, aligned on positions 0..T−2, or at the
+ * positions that predict response tokens only ({@link #at}, one row per response token).
+ */
 final class TokenForward {
 
     static final NDIndex ALL_BUT_LAST = new NDIndex(":, :-1");
@@ -66,10 +69,5 @@ final class TokenForward {
             }
         }
         return out;
-    }
-
-    /** Values V(s_t) aligned with the next-token arrays: {@code [B, T-1]}. */
-    static NDArray values(NDArray values) {
-        return values.get(ALL_BUT_LAST);
     }
 }
