@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDManager;
 import dev.rlhf4j.core.Home;
 import dev.rlhf4j.model.Checkpoint;
 import dev.rlhf4j.model.NoGrad;
+import dev.rlhf4j.model.SamplingConfig;
+import dev.rlhf4j.model.SamplingReference;
 import dev.rlhf4j.model.TokenBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,16 +77,8 @@ class PolicyModelTest {
             for (int i = 0; i < seqs.size(); i++) {
                 float[][] alone = policy.lm().logits(seqs.get(i));
                 for (int t = 0; t < completions.get(i).length; t++) {
-                    float[] row = alone[prompts.get(i).length - 1 + t];
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (float x : row) {
-                        max = Math.max(max, x);
-                    }
-                    double z = 0;
-                    for (float x : row) {
-                        z += Math.exp(x - max);
-                    }
-                    double expected = row[completions.get(i)[t]] - max - Math.log(z);
+                    double[] q = SamplingReference.distribution(alone[prompts.get(i).length - 1 + t], SamplingConfig.defaults());
+                    double expected = Math.log(q[completions.get(i)[t]]); // log softmax, in double
                     assertEquals(expected, split[i][t], 1e-4, "log-prob, sequence " + i + ", token " + t + " (alone)");
                 }
             }
