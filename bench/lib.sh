@@ -15,10 +15,12 @@ malloc_note() {
     echo "malloc: glibc defaults"
   fi
 }
-# The Java side's collector and heap: the kernel's serial collector (kernel/KernelSpec). With G1 and
-# a heap that grows during the run, each iteration page-faulted in 1,800-4,400 fresh heap pages
-# (16 MB); with the serial collector, about 400.
-JAVA_HEAP="-XX:+UseSerialGC -Xmx2g"
+# The Java side's collector and heap: the kernel's serial collector and initial heap (kernel/KernelSpec).
+# With G1 and a heap that grows during the run, each iteration page-faulted in 1,800-4,400 fresh heap
+# pages (16 MB); with the serial collector, about 400. Without -Xms64m the JVM starts with a 1/64-of-RAM
+# heap whose young generation (128 MB here) faults in page by page the first time through: the
+# benchmark's first generations ran at 60% speed (bench/README.md, "The heap's first pass").
+JAVA_HEAP="-XX:+UseSerialGC -Xms64m -Xmx2g"
 twin_env() {
   if [ "${TWIN_MALLOC:-0}" = 1 ]; then java_env "$@"; else "$@"; fi
 }

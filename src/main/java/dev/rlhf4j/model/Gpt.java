@@ -12,7 +12,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
@@ -227,8 +226,19 @@ public final class Gpt extends AbstractBlock {
         return inner.add(1f).mul(x).mul(Scalars.of(x, 0.5));
     }
 
-    private static NDArray dropout(NDArray x, float p) {
-        return p > 0f ? Dropout.dropout(x, p, true).head() : x;
+    /**
+     * Inverted dropout, {@code x · 1[u ≥ p] / (1 − p)} with {@code u ~ U[0, 1)} drawn per element: the
+     * distribution of PyTorch's dropout, whose {@code bernoulli_} draws the mask one element at a time
+     * on CPUs that MKL's generator does not serve (AMD: about 10 ns an element, against 3 for
+     * {@code uniform_}; a third of a small model's training step, {@code bench/README.md}).
+     */
+    static NDArray dropout(NDArray x, float p) {
+        if (p <= 0f) {
+            return x;
+        }
+        NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType(), x.getDevice())
+                .gte(Scalars.of(x, p)); // bool, true with probability 1 − p
+        return x.mul(keep).mul(Scalars.of(x, 1.0 / (1.0 - p)));
     }
 
     /** The additive value used for masked attention entries. */

@@ -105,6 +105,10 @@ public final class Sampler {
             rows[r] = r;
         }
         int n = b;
+        // Reused at every step: the logits of the rows in the batch and the draw's scratch, so that a
+        // step allocates almost nothing on the Java heap (a fresh heap page costs 10–20 µs to fault in).
+        float[] logits = new float[b * v];
+        double[] scratch = new double[2 * v];
         boolean cpu = !lm.device().isGpu();
         int threads = cpu ? JniUtils.getNumThreads() : 0; // restored at the end
         int using = threads;
@@ -124,7 +128,6 @@ public final class Sampler {
             int len = promptLen; // filled columns
             for (int step = 0; step < maxNew; step++) {
                 Interrupts.check("while sampling (after token " + step + " of " + maxNew + ")");
-                float[] logits;
                 if (cpu) {
                     long fed = (long) n * (config.useKvCache() && step > 0 ? 1 : len);
                     int want = fed * width2 < ONE_THREAD_BELOW ? 1 : threads;
@@ -143,7 +146,8 @@ public final class Sampler {
                         inputs.addAll(cache); // written in place: the step's keys and values go to their columns
                         result = lm.decode(inputs);
                     }
-                    logits = result.get(0).get(LAST).toFloatArray(); // [n, V]
+                    // [n, V], read straight from the tensor's memory (made contiguous first if it is not)
+                    result.get(0).get(LAST).toByteBuffer(true).asFloatBuffer().get(logits, 0, n * v);
                 }
                 if (observer != null) {
                     observer.onStep(step, allRows(logits, rows, n, b, v));
@@ -158,7 +162,7 @@ public final class Sampler {
                         continue;
                     }
                     checkFinite(logits, i * v, v, "row " + r + " at decoding step " + step + " (position " + nextPos[r] + ")");
-                    int token = pick(logits, i * v, v, config, rowRng[r]);
+                    int token = draw(logits, i * v, v, config, rowRng[r], scratch);
                     out.get(r).add(token);
                     grid[slot] = token;
                     valid[slot] = true;
@@ -249,10 +253,10 @@ public final class Sampler {
                 AttentionMask.bias(m, keyValid, n, len, len - 1, 1));
     }
 
-    /** The {@code [n, V]} logits of the rows in the batch as {@code [b, V]} (rows no longer in it: NaN). */
+    /** The {@code [n, V]} logits of the rows in the batch as a new {@code [b, V]} array (rows no longer in it: NaN). */
     private static float[] allRows(float[] logits, int[] rows, int n, int b, int v) {
         if (n == b) {
-            return logits;
+            return logits.clone();
         }
         float[] all = new float[b * v];
         Arrays.fill(all, Float.NaN);
@@ -268,6 +272,14 @@ public final class Sampler {
      */
     public static int pick(float[] logits, int offset, int v, SamplingConfig c, Random rng) {
         checkFinite(logits, offset, v, "the row at offset " + offset);
+        return draw(logits, offset, v, c, rng, new double[2 * v]);
+    }
+
+    /**
+     * {@link #pick(float[], int, int, SamplingConfig, Random)} on logits already checked with {@link #checkFinite},
+     * with caller-owned scratch space of at least {@code 2·v}.
+     */
+    private static int draw(float[] logits, int offset, int v, SamplingConfig c, Random rng, double[] scratch) {
         if (c.isGreedy()) {
             int best = 0;
             for (int i = 1; i < v; i++) {
@@ -277,7 +289,7 @@ public final class Sampler {
             }
             return best;
         }
-        double[] p = new double[v];
+        double[] p = scratch; // p[0 .. v): the weights; p[v .. 2v): a sorted copy for top-k
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < v; i++) {
             p[i] = logits[offset + i] / (double) c.temperature();
@@ -285,9 +297,9 @@ public final class Sampler {
         }
         double cutoff = Double.NEGATIVE_INFINITY;
         if (c.topK() > 0 && c.topK() < v) {
-            double[] sorted = p.clone();
-            Arrays.sort(sorted);
-            cutoff = sorted[v - c.topK()]; // the k-th largest scaled logit
+            System.arraycopy(p, 0, p, v, v);
+            Arrays.sort(p, v, 2 * v);
+            cutoff = p[2 * v - c.topK()]; // the k-th largest scaled logit
         }
         double total = 0;
         for (int i = 0; i < v; i++) {
@@ -295,7 +307,7 @@ public final class Sampler {
             total += p[i];
         }
         if (c.topP() < 1f) {
-            total = nucleus(p, total, c.topP());
+            total = nucleus(p, v, total, c.topP());
         }
         double u = rng.nextDouble() * total;
         double acc = 0;
@@ -339,9 +351,9 @@ public final class Sampler {
         }
     }
 
-    /** Zeroes every weight outside the smallest top set reaching mass {@code topP}; returns the kept mass. */
-    private static double nucleus(double[] p, double total, float topP) {
-        Integer[] order = new Integer[p.length];
+    /** Zeroes every weight of {@code p[0 .. v)} outside the smallest top set reaching mass {@code topP}; returns the kept mass. */
+    private static double nucleus(double[] p, int v, double total, float topP) {
+        Integer[] order = new Integer[v];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
