@@ -153,11 +153,12 @@ public final class Gpt extends AbstractBlock {
             // --- attention: x + proj(softmax(q·kᵀ/√hd + bias)·v)
             NDArray h = layerNorm(x, ps, l.get("ln_1.weight"), l.get("ln_1.bias"), training);
             NDArray qkv = linear(h, ps, l.get("attn.c_attn.weight"), l.get("attn.c_attn.bias"), training); // [B,T,3E]
-            NDList split = qkv.split(3, 2);
-            NDArray q0 = heads(split.get(0), b, t);
+            // [B,T,3E] → [B,3H,T,hd] (views), then q, k, v: [B,H,T,hd] each, in three calls instead of seven
+            NDList split = qkv.reshape(b, t, 3L * config.nHead(), config.headSize()).transpose(0, 2, 1, 3).split(3, 1);
+            NDArray q0 = split.get(0);
             NDArray q = q0.mul(Scalars.of(q0, 1.0 / Math.sqrt(config.headSize()))); // [B,H,T,hd] (a 0-d array: see Scalars)
-            NDArray k = heads(split.get(1), b, t);
-            NDArray v = heads(split.get(2), b, t);
+            NDArray k = split.get(1);
+            NDArray v = split.get(2);
             if (cached && inPlace) {
                 NDArray kc = inputs.get(3 + 2 * i); // [B,H,C,hd]
                 NDArray vc = inputs.get(4 + 2 * i);
@@ -181,7 +182,8 @@ public final class Gpt extends AbstractBlock {
             }
             NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(bias).softmax(-1); // [B,H,T,S]
             att = dropout(att, p);
-            NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, e); // [B,T,E]
+            NDArray y = att.matMul(v); // [B,H,T,hd]
+            y = (t == 1 ? y : y.transpose(0, 2, 1, 3)).reshape(b, t, e); // [B,T,E] (one token: the same order already)
             y = linear(y, ps, l.get("attn.c_proj.weight"), l.get("attn.c_proj.bias"), training);
             x = x.add(dropout(y, p));
             // --- MLP: x + W2·gelu(W1·ln(x))
@@ -199,11 +201,6 @@ public final class Gpt extends AbstractBlock {
         out.add(x);
         out.addAll(caches);
         return out;
-    }
-
-    /** [B,T,E] → [B,H,T,hd]. */
-    private NDArray heads(NDArray a, long b, long t) {
-        return a.reshape(b, t, config.nHead(), config.headSize()).transpose(0, 2, 1, 3);
     }
 
     private NDArray linear(NDArray x, ParameterStore ps, Parameter w, Parameter bias, boolean training) {
