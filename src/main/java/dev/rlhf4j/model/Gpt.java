@@ -227,7 +227,7 @@ public final class Gpt extends AbstractBlock {
      * Inverted dropout, {@code x · 1[u ≥ p] / (1 − p)} with {@code u ~ U[0, 1)} drawn per element: the
      * distribution of PyTorch's dropout, whose {@code bernoulli_} draws the mask one element at a time
      * on CPUs that MKL's generator does not serve (AMD: about 10 ns an element, against 3 for
-     * {@code uniform_}; a third of a small model's training step, {@code bench/README.md}).
+     * {@code uniform_}; a quarter of a small model's training step, {@code bench/README.md}).
      */
     static NDArray dropout(NDArray x, float p) {
         if (p <= 0f) {
