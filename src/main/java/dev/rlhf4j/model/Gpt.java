@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -61,6 +62,16 @@ public final class Gpt extends AbstractBlock {
      * which copies all of it at every step.
      */
     public static final String CACHE_IN_PLACE = "cache_in_place";
+
+    /**
+     * Forward parameter: a {@code long[]} of flat slots of the {@code [B,T]} grid; the output is
+     * {@code [hidden [N,E]]}, the final hidden states at those slots in that order (what
+     * {@link #HIDDEN_ONLY} gives there, up to float rounding). The last block computes keys and values
+     * at every position, since the slots attend to them, but its queries, attention output, MLP and the
+     * final LayerNorm at the slots alone: a reward model that reads one position per sequence skips
+     * three quarters of the last block's work. Not with a KV cache.
+     */
+    public static final String HIDDEN_AT = "hidden_at";
 
     private final GptConfig config;
     private final Parameter wte;
@@ -141,6 +152,10 @@ public final class Gpt extends AbstractBlock {
         float p = training ? config.dropout() : 0f;
         boolean inPlace = cached && params != null && params.contains(CACHE_IN_PLACE);
         long s = bias.getShape().get(3);
+        long[] at = params != null && params.contains(HIDDEN_AT) ? (long[]) params.get(HIDDEN_AT) : null;
+        if (at != null && cached) {
+            throw new IllegalArgumentException("Gpt: " + HIDDEN_AT + " does not combine with a KV cache");
+        }
 
         NDArray wteArr = ps.getValue(wte, device, training);
         NDArray x = Embedding.embedding(ids, wteArr, SparseFormat.DENSE).head() // [B, T, E]
@@ -150,6 +165,9 @@ public final class Gpt extends AbstractBlock {
         NDList caches = new NDList(2 * config.nLayer());
         for (int i = 0; i < config.nLayer(); i++) {
             Map<String, Parameter> l = layers.get(i);
+            if (at != null && i == config.nLayer() - 1) {
+                return new NDList(layerNorm(lastBlockAt(x, bias, at, l, ps, training, p), ps, lnFWeight, lnFBias, training));
+            }
             // --- attention: x + proj(softmax(q·kᵀ/√hd + bias)·v)
             NDArray h = layerNorm(x, ps, l.get("ln_1.weight"), l.get("ln_1.bias"), training);
             NDArray qkv = linear(h, ps, l.get("attn.c_attn.weight"), l.get("attn.c_attn.bias"), training); // [B,T,3E]
@@ -201,6 +219,65 @@ public final class Gpt extends AbstractBlock {
         out.add(x);
         out.addAll(caches);
         return out;
+    }
+
+    /**
+     * The last block at the slots {@code at} only ({@link #HIDDEN_AT}): {@code [N, E]}. Keys and values
+     * come from every position; the slots' queries are grouped by row, m per row (m = the most slots any
+     * row has; a row with fewer repeats one, whose output is not read), so attention stays one batched
+     * {@code [B,H,m,S]} product over each row's own keys and bias rows.
+     */
+    private NDArray lastBlockAt(NDArray x, NDArray bias, long[] at, Map<String, Parameter> l, ParameterStore ps,
+            boolean training, float p) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int e = config.nEmbd();
+        int[] count = new int[(int) b];
+        for (long slot : at) {
+            if (slot < 0 || slot >= b * t) {
+                throw new IllegalArgumentException("Gpt: slot " + slot + " is outside the [" + b + ", " + t + "] grid");
+            }
+            count[(int) (slot / t)]++;
+        }
+        int m = 1;
+        for (int c : count) {
+            m = Math.max(m, c);
+        }
+        long[] query = new long[(int) b * m]; // the slot whose query goes to row r's k-th place
+        long[] pick = new long[at.length];    // where slot at[n]'s output lands among the B·m
+        int[] filled = new int[(int) b];
+        for (int n = 0; n < at.length; n++) {
+            int r = (int) (at[n] / t);
+            int k = filled[r]++;
+            query[r * m + k] = at[n];
+            pick[n] = (long) r * m + k;
+        }
+        for (int r = 0; r < b; r++) {
+            for (int k = filled[r]; k < m; k++) {
+                query[r * m + k] = filled[r] > 0 ? query[r * m] : (long) r * t; // a repeat: computed, not read
+            }
+        }
+        long bb = bias.getShape().get(0); // B, or 1 when every row has the same mask
+        long s = bias.getShape().get(3);
+        long[] biasRow = bb == b ? query : java.util.Arrays.stream(query).map(q -> q % t).toArray();
+        NDManager mgr = x.getManager();
+        NDArray h = layerNorm(x, ps, l.get("ln_1.weight"), l.get("ln_1.bias"), training);
+        NDArray qkv = linear(h, ps, l.get("attn.c_attn.weight"), l.get("attn.c_attn.bias"), training); // [B,T,3E]
+        NDList split = qkv.reshape(b, t, 3L * config.nHead(), config.headSize()).transpose(0, 2, 1, 3).split(3, 1);
+        NDArray k = split.get(1); // [B,H,T,hd]
+        NDArray v = split.get(2);
+        NDArray q0 = qkv.reshape(b * t, 3L * e).get(mgr.create(query)).get(new NDIndex(":, 0:" + e)) // [B·m, E]: q is the first E
+                .reshape(b, m, config.nHead(), config.headSize()).transpose(0, 2, 1, 3);                  // [B,H,m,hd]
+        NDArray q = q0.mul(Scalars.of(q0, 1.0 / Math.sqrt(config.headSize())));
+        NDArray bq = bias.reshape(bb * t, s).get(mgr.create(biasRow)).reshape(b, 1, m, s); // each query's bias row
+        NDArray att = dropout(q.matMul(k.transpose(0, 1, 3, 2)).add(bq).softmax(-1), p);  // [B,H,m,S]
+        NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b * m, e).get(mgr.create(pick)); // [N,E]
+        y = linear(y, ps, l.get("attn.c_proj.weight"), l.get("attn.c_proj.bias"), training);
+        NDArray xa = x.reshape(b * t, e).get(mgr.create(at)).add(dropout(y, p)); // the residual stream at the slots
+        h = layerNorm(xa, ps, l.get("ln_2.weight"), l.get("ln_2.bias"), training);
+        h = activation(linear(h, ps, l.get("mlp.c_fc.weight"), l.get("mlp.c_fc.bias"), training));
+        h = linear(h, ps, l.get("mlp.c_proj.weight"), l.get("mlp.c_proj.bias"), training);
+        return xa.add(dropout(h, p));
     }
 
     private NDArray linear(NDArray x, ParameterStore ps, Parameter w, Parameter bias, boolean training) {

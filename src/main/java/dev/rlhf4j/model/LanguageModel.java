@@ -95,6 +95,16 @@ public final class LanguageModel implements AutoCloseable {
         return block.forward(store, inputs, training, HIDDEN_ONLY).get(0);
     }
 
+    /**
+     * The final hidden states at some slots of the batch only, {@code [N, E]} for {@code slots} (flat
+     * indices of the {@code [B, T]} grid, e.g. {@link TokenBatch#slot}), in that order: {@link #hidden}
+     * there, with the last block's queries, MLP and final LayerNorm computed at those slots alone
+     * ({@link Gpt#HIDDEN_AT}).
+     */
+    public NDArray hiddenAt(NDList inputs, long[] slots, boolean training) {
+        return block.forward(store, inputs, training, new PairList<>(List.of(Gpt.HIDDEN_AT), List.of(slots))).get(0);
+    }
+
     /** The LM head (tied to the token embedding) on hidden states {@code [..., E]}: logits {@code [..., V]}. */
     public NDArray head(NDArray hidden) {
         return Linear.linear(hidden, store.getValue(block.tokenEmbedding(), hidden.getDevice(), false)).head();

@@ -44,7 +44,37 @@ public final class Sampler {
 
     /** Samples a completion for each prompt (token arrays, BOS first). */
     public static Generation generate(LanguageModel lm, List<int[]> prompts, SamplingConfig config, Random rng) {
-        return generate(lm, prompts, config, rng, null);
+        return generate(lm, prompts, config, rng, null, null);
+    }
+
+    /**
+     * A generation with what the sampling model said about each token it drew, read off the decoding
+     * steps themselves (no second forward pass): {@code logprobs[i][t]} = log π(token | context) and
+     * {@code entropies[i][t]} = H = −Σ π·log π of the model's own next-token distribution softmax(logits),
+     * untempered and untruncated whatever temperature, top-k or top-p the draw used, and
+     * {@code readouts[i][t]} = w·h + b of the final hidden state h that predicted the token (a value
+     * head; null when no readout was asked for). Row i, index t: the t-th token of completion i. The
+     * numbers are those of a full forward pass over prompt + completion up to float rounding (the
+     * cached and the full pass add in different orders; the tests hold them to 1e-5).
+     */
+    public record Scored(Generation generation, double[][] logprobs, double[][] entropies, double[][] readouts) {}
+
+    /**
+     * {@link #generate} that also records, for every sampled token, its log-probability, the entropy of
+     * the distribution it came from and, when {@code readoutWeight} is given ({@code [E]}), the readout
+     * {@code readoutWeight·h + readoutBias} of the hidden state that predicted it (see {@link Scored}).
+     * The tokens are those {@link #generate} draws with the same arguments.
+     */
+    public static Scored generateScored(LanguageModel lm, List<int[]> prompts, SamplingConfig config, Random rng,
+            float[] readoutWeight, float readoutBias) {
+        int e = lm.config().nEmbd();
+        if (readoutWeight != null && readoutWeight.length != e) {
+            throw new IllegalArgumentException("Sampler: the readout has " + readoutWeight.length
+                    + " weights, the model's hidden state " + e);
+        }
+        Recorder rec = new Recorder(prompts.size(), config.maxNewTokens(), readoutWeight, readoutBias);
+        Generation g = generate(lm, prompts, config, rng, null, rec);
+        return rec.finish(g);
     }
 
     /**
@@ -58,6 +88,11 @@ public final class Sampler {
     /** {@link #generate} with an observer of each step's logits (tests compare them with a full forward). */
     static Generation generate(LanguageModel lm, List<int[]> prompts, SamplingConfig config, Random rng,
             StepObserver observer) {
+        return generate(lm, prompts, config, rng, observer, null);
+    }
+
+    private static Generation generate(LanguageModel lm, List<int[]> prompts, SamplingConfig config, Random rng,
+            StepObserver observer, Recorder rec) {
         int b = prompts.size();
         int promptLen = 0;
         for (int[] p : prompts) {
@@ -108,7 +143,12 @@ public final class Sampler {
         // Reused at every step: the logits of the rows in the batch and the draw's scratch, so that a
         // step allocates almost nothing on the Java heap (a fresh heap page costs 10–20 µs to fault in).
         float[] logits = new float[b * v];
-        double[] scratch = new double[2 * v];
+        double[] scratch = new double[2 * v + 2];
+        // at temperature 1 without top-k or top-p the draw's softmax numerators are the model's own
+        boolean plain = !config.isGreedy() && config.temperature() == 1f && (config.topK() <= 0 || config.topK() >= v)
+                && config.topP() >= 1f;
+        int e = lm.config().nEmbd();
+        float[] hidden = rec != null && rec.readsHidden() ? new float[b * e] : null;
         boolean cpu = !lm.device().isGpu();
         int threads = cpu ? JniUtils.getNumThreads() : 0; // restored at the end
         int using = threads;
@@ -148,6 +188,9 @@ public final class Sampler {
                     }
                     // [n, V], read straight from the tensor's memory (made contiguous first if it is not)
                     result.get(0).get(LAST).toByteBuffer(true).asFloatBuffer().get(logits, 0, n * v);
+                    if (hidden != null) {
+                        result.get(1).get(LAST).toByteBuffer(true).asFloatBuffer().get(hidden, 0, n * e); // [n, E]
+                    }
                 }
                 if (observer != null) {
                     observer.onStep(step, allRows(logits, rows, n, b, v));
@@ -163,6 +206,9 @@ public final class Sampler {
                     }
                     checkFinite(logits, i * v, v, "row " + r + " at decoding step " + step + " (position " + nextPos[r] + ")");
                     int token = draw(logits, i * v, v, config, rowRng[r], scratch);
+                    if (rec != null) {
+                        rec.record(r, out.get(r).size(), logits, i * v, v, token, plain ? scratch : null, hidden, i * e);
+                    }
                     out.get(r).add(token);
                     grid[slot] = token;
                     valid[slot] = true;
@@ -216,6 +262,86 @@ public final class Sampler {
             completions.add(c.stream().mapToInt(Integer::intValue).toArray());
         }
         return new Generation(List.copyOf(prompts), completions, finished);
+    }
+
+    /** Collects {@link Scored}'s numbers row by row as the tokens are drawn. */
+    private static final class Recorder {
+        private final double[][] logprobs;
+        private final double[][] entropies;
+        private final double[][] readouts;
+        private final float[] weight;
+        private final float bias;
+
+        Recorder(int b, int maxNew, float[] weight, float bias) {
+            this.logprobs = new double[b][maxNew];
+            this.entropies = new double[b][maxNew];
+            this.readouts = weight == null ? null : new double[b][maxNew];
+            this.weight = weight;
+            this.bias = bias;
+        }
+
+        boolean readsHidden() {
+            return weight != null;
+        }
+
+        /**
+         * Token t of row r, drawn from {@code logits[lo .. lo+v)}; its hidden state at {@code hidden[ho .. ho+E)}.
+         * {@code drawn}: the draw's scratch when it drew from softmax(logits) itself (its weights exp(l − max),
+         * max and sum are reused), else null.
+         */
+        void record(int r, int t, float[] logits, int lo, int v, int token, double[] drawn, float[] hidden, int ho) {
+            double max;
+            double total = 0;
+            double weighted = 0;
+            if (drawn != null) {
+                max = drawn[2 * v];
+                total = drawn[2 * v + 1];
+                for (int i = 0; i < v; i++) {
+                    if (drawn[i] > 0) {
+                        weighted += drawn[i] * (logits[lo + i] - max);
+                    }
+                }
+            } else {
+                max = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < v; i++) {
+                    max = Math.max(max, logits[lo + i]);
+                }
+                for (int i = 0; i < v; i++) {
+                    double x = logits[lo + i] - max;
+                    double p = Math.exp(x); // unnormalised π_i (0 for a −∞ logit, which must not meet a 0·∞)
+                    if (p > 0) {
+                        total += p;
+                        weighted += p * x;
+                    }
+                }
+            }
+            double logZ = Math.log(total); // log Σ exp(l − max)
+            logprobs[r][t] = logits[lo + token] - max - logZ;  // log π(token) = l_token − logsumexp(l)
+            entropies[r][t] = logZ - weighted / total;         // H = −Σ π·log π = logZ − Σ π·(l − max)
+            if (weight != null) {
+                double y = bias;
+                for (int j = 0; j < weight.length; j++) {
+                    y += (double) weight[j] * hidden[ho + j]; // w·h + b
+                }
+                readouts[r][t] = y;
+            }
+        }
+
+        Scored finish(Generation g) {
+            int b = g.size();
+            double[][] lp = new double[b][];
+            double[][] h = new double[b][];
+            double[][] ro = readouts == null ? null : new double[b][];
+            for (int i = 0; i < b; i++) {
+                int n = g.completions().get(i).length;
+                lp[i] = Arrays.copyOf(logprobs[i], n);
+                h[i] = Arrays.copyOf(entropies[i], n);
+                if (ro != null) {
+                    ro[i] = Arrays.copyOf(readouts[i], n);
+                }
+            }
+            return new Scored(g, lp, h, ro);
+        }
     }
 
     /** Inputs for the whole filled grid of the {@code n} rows in the batch: {@code [n, len]}. */
@@ -272,12 +398,14 @@ public final class Sampler {
      */
     public static int pick(float[] logits, int offset, int v, SamplingConfig c, Random rng) {
         checkFinite(logits, offset, v, "the row at offset " + offset);
-        return draw(logits, offset, v, c, rng, new double[2 * v]);
+        return draw(logits, offset, v, c, rng, new double[2 * v + 2]);
     }
 
     /**
      * {@link #pick(float[], int, int, SamplingConfig, Random)} on logits already checked with {@link #checkFinite},
-     * with caller-owned scratch space of at least {@code 2·v}.
+     * with caller-owned scratch space of at least {@code 2·v + 2}. Unless greedy, the draw leaves the
+     * weights it drew from in {@code scratch[0 .. v)}, and the largest scaled logit and the weights' sum
+     * (before top-p) in {@code scratch[2v]} and {@code scratch[2v + 1]}.
      */
     private static int draw(float[] logits, int offset, int v, SamplingConfig c, Random rng, double[] scratch) {
         if (c.isGreedy()) {
@@ -306,6 +434,8 @@ public final class Sampler {
             p[i] = p[i] < cutoff ? 0 : Math.exp(p[i] - max); // softmax numerators
             total += p[i];
         }
+        p[2 * v] = max;
+        p[2 * v + 1] = total;
         if (c.topP() < 1f) {
             total = nucleus(p, v, total, c.topP());
         }

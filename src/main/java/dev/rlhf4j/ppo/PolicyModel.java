@@ -126,6 +126,15 @@ public final class PolicyModel implements AutoCloseable {
         return new NDList(lm.head(h), values);
     }
 
+    /** The value head's weight {@code [E]} and bias, copied to the host: {@code V(s) = w·h + b} for the sampler's readout. */
+    float[] valueWeightOnHost() {
+        return weight.getArray().toFloatArray();
+    }
+
+    float valueBiasOnHost() {
+        return bias.getArray().getFloat(0);
+    }
+
     /** The language model (the policy's trunk and LM head). */
     public LanguageModel lm() {
         return lm;

@@ -35,7 +35,7 @@ import java.util.function.ToDoubleBiFunction;
  * <ol>
  *   <li>rollout: sample a batch of responses with the KV cache;</li>
  *   <li>score: the reward model's normalised score of each (prompt, response);</li>
- *   <li>forward: log-probs and values of the policy, log-probs of the reference;</li>
+ *   <li>forward: log-probs of the reference (the policy's log-probs and values were recorded while sampling);</li>
  *   <li>rewards: {@code r_t = −β·KL_t}, plus the score at the last token;</li>
  *   <li>advantages: GAE on plain arrays, whitened over the batch;</li>
  *   <li>optimise: {@code ppoEpochs} passes of shuffled minibatches of the clipped loss;</li>
@@ -125,10 +125,19 @@ public final class PpoTrainer {
     }
 
     /**
-     * Phase 1's output: the prompts drawn, their token ids, what the policy sampled (with the KV cache)
-     * and the completions as text.
+     * Phase 1's output: the prompts drawn, their token ids, what the policy sampled (with the KV cache),
+     * the completions as text, and what the policy said about each sampled token while it sampled: its
+     * log-probability, the value head's {@code V(s_t)} and the entropy of the distribution it came from
+     * (row i, index t: token t of completion i; see {@link Sampler.Scored}). Phase 3 uses these instead of a
+     * second forward pass of the policy; a batch without them (null) gets that pass.
      */
-    public record Batch(List<Prompt> prompts, List<int[]> queries, Generation generation, List<String> completions) {
+    public record Batch(List<Prompt> prompts, List<int[]> queries, Generation generation, List<String> completions,
+            double[][] logprobs, double[][] values, double[][] entropies) {
+
+        /** A batch without the policy's numbers: phase 3 computes them with a forward pass. */
+        public Batch(List<Prompt> prompts, List<int[]> queries, Generation generation, List<String> completions) {
+            this(prompts, queries, generation, completions, null, null, null);
+        }
 
         /** How many samples. */
         public int size() {
@@ -187,8 +196,12 @@ public final class PpoTrainer {
             batch.add(p);
             queries.add(policy.lm().encodePrompt(p.text()));
         }
-        Generation g = Sampler.generate(policy.lm(), queries, config.sampling(), rng);
-        return new Batch(batch, queries, g, g.completionTexts(policy.lm().tokenizer()));
+        // the policy's log-probs, values and entropies come with the tokens: read off the same decoding steps
+        Sampler.Scored s = Sampler.generateScored(policy.lm(), queries, config.sampling(), rng,
+                policy.valueWeightOnHost(), policy.valueBiasOnHost());
+        Generation g = s.generation();
+        return new Batch(batch, queries, g, g.completionTexts(policy.lm().tokenizer()), s.logprobs(), s.readouts(),
+                s.entropies());
     }
 
     /**
@@ -318,7 +331,13 @@ public final class PpoTrainer {
         return s;
     }
 
-    /** Phase 3: one no-grad forward of the policy (log-probs, values, entropy) and one of the reference over the batch. */
+    /**
+     * Phase 3: the reference's log-probs of the sampled tokens (one no-grad forward over the batch), and
+     * the policy's log-probs, values and entropies. Those were recorded while sampling (the same weights,
+     * dropout off, the same numbers up to float rounding), so the policy needs no second pass (TRL's
+     * {@code PPOTrainer}, v0.11+, also takes the log-probs from the generation's logits). The policy's pass runs
+     * when the batch does not carry them, and with {@link KlPenalty#FULL}, which needs its whole rows.
+     */
     public ForwardPass forward(Batch b) {
         List<int[]> queries = b.queries();
         List<int[]> responses = b.generation().completions();
@@ -328,11 +347,24 @@ public final class PpoTrainer {
             seqs.add(concat(queries.get(i), responses.get(i)));
         }
         TokenBatch batch = TokenBatch.packed(seqs, policy.lm().tokenizer().padId(), policy.lm().config().nEmbd());
+        boolean sampled = b.logprobs() != null && b.values() != null && b.entropies() != null
+                && config.klPenalty() != KlPenalty.FULL;
         try (NDManager work = policy.lm().newWorkManager(); NoGrad g = NoGrad.enter()) {
             NDList in = batch.toInputs(work);
             // the heads and the softmax at completion positions only: N rows instead of B·T
             NDArray slots = work.create(batch.completionSlots(queries, responses));
             NDArray targets = work.create(TokenForward.targets(responses));
+            if (sampled) {
+                NDArray refRows = reference.head(TokenForward.at(reference.hidden(in, false), slots)).logSoftmax(-1);
+                double[][] ref = TokenForward.split(TokenForward.tokenLogProbs(refRows, targets).toFloatArray(), responses);
+                double[] entropy = new double[n];
+                for (int i = 0; i < n; i++) {
+                    for (double v : b.entropies()[i]) {
+                        entropy[i] += v; // Σ_t H_t over the response
+                    }
+                }
+                return new ForwardPass(b.logprobs(), ref, b.values(), null, entropy);
+            }
             NDList out = policy.forwardAt(in, slots);
             NDArray rows = out.get(0).logSoftmax(-1);                                        // [N, V]
             NDArray refRows = reference.head(TokenForward.at(reference.hidden(in, false), slots)).logSoftmax(-1);

@@ -145,14 +145,12 @@ public final class RewardModel implements AutoCloseable {
     public NDArray forward(NDManager work, List<int[]> sequences, boolean training) {
         TokenBatch batch = TokenBatch.packed(sequences, backbone.tokenizer().padId(), backbone.config().nEmbd()); // short ones share rows
         int n = sequences.size();
-        int slots = batch.batchSize() * batch.length();
-        float[] last = new float[n * slots];
+        long[] last = new long[n];
         for (int i = 0; i < n; i++) {
-            last[i * slots + batch.slot(i, sequences.get(i).length - 1)] = 1f; // one-hot of its last token
+            last[i] = batch.slot(i, sequences.get(i).length - 1); // where its last token is
         }
-        NDArray hidden = backbone.hidden(batch.toInputs(work), training) // no LM head: a reward reads h only
-                .reshape(slots, backbone.config().nEmbd()); // [rows·T, E]
-        NDArray h = work.create(last, new Shape(n, slots)).matMul(hidden); // [N, E] = h at each last token
+        // no LM head, and the last block's queries and MLP at each sequence's last token only: a reward reads h there
+        NDArray h = backbone.hiddenAt(batch.toInputs(work), last, training); // [N, E]
         // r = w·h + b, [N]; computed as h*w summed, so every new array belongs to h's manager (a transpose
         // of w would belong to the head's manager and pile up there)
         return h.mul(weight.getArray()).sum(new int[] {1}).add(bias.getArray());

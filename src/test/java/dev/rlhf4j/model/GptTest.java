@@ -47,6 +47,80 @@ class GptTest {
         }
     }
 
+    /**
+     * {@link LanguageModel#hiddenAt} is {@link LanguageModel#hidden} at the slots asked for, in their order
+     * (1e-5), and so are the gradients it gives every parameter for the same loss (1e-5 of the largest, or
+     * absolute below 1). Packed rows hold
+     * several sequences, and the slots (each sequence's last token, some middle tokens too, shuffled) put 1
+     * to 3 queries in a row, so rows repeat slots to fill theirs; then one sequence per row.
+     */
+    @Test
+    void hiddenAtIsHiddenAtThoseSlotsWithTheSameGradients() {
+        Random r = new Random(11);
+        List<int[]> seqs = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            int[] s = new int[3 + r.nextInt(12)];
+            s[0] = 1;
+            for (int j = 1; j < s.length; j++) {
+                s[j] = 4 + r.nextInt(40);
+            }
+            seqs.add(s);
+        }
+        for (TokenBatch batch : List.of(TokenBatch.packed(seqs, 0, CONFIG.nEmbd()), TokenBatch.rightPadded(seqs, 0))) {
+            List<Long> picked = new ArrayList<>();
+            for (int i = 0; i < seqs.size(); i++) {
+                picked.add((long) batch.slot(i, seqs.get(i).length - 1));
+                if (i % 3 == 0) {
+                    picked.add((long) batch.slot(i, 1));
+                }
+            }
+            java.util.Collections.shuffle(picked, r);
+            long[] slots = picked.stream().mapToLong(Long::longValue).toArray();
+            int e = CONFIG.nEmbd();
+            float[] weights = new float[slots.length * e];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = (float) r.nextGaussian();
+            }
+            float[][] out = new float[2][];
+            List<List<float[]>> grads = new ArrayList<>();
+            for (int way = 0; way < 2; way++) {
+                try (ai.djl.ndarray.NDManager work = lm.newWorkManager();
+                        ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                    ai.djl.ndarray.NDList in = batch.toInputs(work);
+                    ai.djl.ndarray.NDArray h = way == 0
+                            ? lm.hidden(in, false).reshape(-1, e).get(work.create(slots))
+                            : lm.hiddenAt(in, slots, false);
+                    assertEquals(new ai.djl.ndarray.types.Shape(slots.length, e), h.getShape());
+                    out[way] = h.toFloatArray();
+                    gc.backward(h.mul(work.create(weights, h.getShape())).sum()); // a loss that reads every output
+                    List<float[]> g = new ArrayList<>();
+                    for (ai.djl.nn.Parameter param : lm.parameters().values()) {
+                        ai.djl.ndarray.NDArray grad = param.getArray().getGradient();
+                        g.add(grad.toFloatArray());
+                        grad.subi(grad); // zero for the other way
+                    }
+                    grads.add(g);
+                }
+            }
+            assertArrayEquals(out[0], out[1], 1e-5f, batch.batchSize() + " rows: the hidden states");
+            List<String> names = new ArrayList<>(lm.parameters().keySet());
+            for (int i = 0; i < names.size(); i++) {
+                float scale = 1f;
+                for (float x : grads.get(0).get(i)) {
+                    scale = Math.max(scale, Math.abs(x));
+                }
+                assertArrayEquals(grads.get(0).get(i), grads.get(1).get(i), 1e-5f * scale, // float sums in another order
+                        batch.batchSize() + " rows: gradient of " + names.get(i));
+            }
+            float largest = 0f;
+            for (float x : grads.get(1).get(names.indexOf("h.1.mlp.c_fc.weight"))) {
+                largest = Math.max(largest, Math.abs(x));
+            }
+            assertTrue(largest > 1e-3f, "the last block's MLP gets a gradient: largest " + largest);
+        }
+        assertTrue(TokenBatch.packed(seqs, 0, CONFIG.nEmbd()).batchSize() < seqs.size(), "rows were shared");
+    }
+
     /** Changing the tokens after position t leaves the logits at positions ≤ t unchanged. */
     @Test
     void causal() {

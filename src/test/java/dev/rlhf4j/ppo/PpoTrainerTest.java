@@ -1,6 +1,7 @@
 package dev.rlhf4j.ppo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -398,6 +399,39 @@ class PpoTrainerTest {
                 assertEquals(expected, new java.util.TreeMap<>(m), "iteration " + (i + 1) + ": the metrics");
             }
             assertEquals(2, trainer.iteration());
+        }
+    }
+
+    /**
+     * Phase 3 takes the policy's log-probs, values and entropies recorded while sampling instead of a second
+     * pass of the policy, and they are that pass's numbers: the same batch without them (the public
+     * four-argument {@code Batch}) gets the full pass, and every log-prob, value and per-sequence entropy
+     * agrees within 1e-5 (1e-4 for the entropy, a sum over the completion). The reference's log-probs are
+     * the same either way.
+     */
+    @Test
+    void forwardReusesWhatTheSamplerRecorded() {
+        try (PolicyModel policy = PolicyModel.of(Checkpoint.load(TINY, Device.cpu()), SEED);
+                LanguageModel reference = Checkpoint.load(SMALL, Device.cpu());
+                RewardModel rm = RewardModel.fromPretrained(Checkpoint.load(TINY, Device.cpu()), 1)) {
+            PpoTrainer trainer = new PpoTrainer(policy, reference, rm, prompts, config(1, KlPenalty.KL, false, false, false, Double.NaN));
+            PpoTrainer.Batch batch = trainer.sample();
+            PpoTrainer.ForwardPass reused = trainer.forward(batch);
+            assertSame(batch.logprobs(), reused.logprobs(), "the sampler's log-probs are used");
+            assertSame(batch.values(), reused.values(), "the sampler's values are used");
+            PpoTrainer.ForwardPass full = trainer.forward(new PpoTrainer.Batch(batch.prompts(), batch.queries(),
+                    batch.generation(), batch.completions()));
+            int tokens = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                int n = batch.generation().completions().get(i).length;
+                tokens += n;
+                assertEquals(n, reused.logprobs()[i].length, "row " + i);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(full.logprobs()[i], reused.logprobs()[i], 1e-5, "row " + i + ": log-probs");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(full.values()[i], reused.values()[i], 1e-5, "row " + i + ": values");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(full.refLogprobs()[i], reused.refLogprobs()[i], 0.0, "row " + i + ": reference");
+                assertEquals(full.entropy()[i], reused.entropy()[i], 1e-4, "row " + i + ": entropy");
+            }
+            assertTrue(tokens >= batch.size() * 3, tokens + " tokens");
         }
     }
 
