@@ -33,7 +33,7 @@ import java.util.function.ToDoubleBiFunction;
  *   <li>group sampling: {@code batchSize / numGenerations} prompts, each sampled G times with the KV cache;</li>
  *   <li>rewards: the reward model's normalised score (the same model as PPO's), minus the missing-EOS penalty;</li>
  *   <li>advantages: each completion's reward relative to its group, (r − mean)/(std + 1e-4) ({@link GrpoLoss#advantages});</li>
- *   <li>one no-grad forward of the policy (log π_old) and of the frozen reference (log π_ref);</li>
+ *   <li>log π_old recorded while sampling, and one no-grad forward of the frozen reference (log π_ref);</li>
  *   <li>optimise: {@code numIterations} passes of shuffled minibatches of the clipped surrogate with
  *       β·k3 in the loss ({@link GrpoLoss}), one AdamW step each;</li>
  *   <li>metrics under TRL's names ({@code reward}, {@code reward_std}, {@code frac_reward_zero_std},
@@ -133,7 +133,9 @@ public final class GrpoTrainer {
                 queries.add(policy.encodePrompt(prompt.text()));
             }
         }
-        Generation gen = Sampler.generate(policy, queries, config.sampling(), rng);
+        // log π_old comes with the tokens: read off the same decoding steps (no second pass of the policy)
+        Sampler.Scored scored = Sampler.generateScored(policy, queries, config.sampling(), rng, null, 0f);
+        Generation gen = scored.generation();
         List<String> texts = gen.completionTexts(policy.tokenizer());
         // (2) rewards
         double[] raw = rewardModel.normalizedScore(rows.stream().map(Prompt::text).toList(), texts);
@@ -143,10 +145,9 @@ public final class GrpoTrainer {
         }
         // (3) group-normalised advantages
         double[] advantages = GrpoLoss.advantages(rewards, g, config.scaleRewards());
-        // (4) log π_old and log π_ref of every completion token
-        double[][][] lp = logProbs(queries, gen.completions());
-        Batch batch = new Batch(rows, queries, gen.completions(), gen.finished(), texts, raw, rewards, advantages, lp[0],
-                lp[1]);
+        // (4) log π_ref of every completion token (log π_old was recorded while sampling)
+        Batch batch = new Batch(rows, queries, gen.completions(), gen.finished(), texts, raw, rewards, advantages,
+                scored.logprobs(), refLogProbs(queries, gen.completions()));
         // (5) numIterations passes of shuffled minibatches
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -174,15 +175,16 @@ public final class GrpoTrainer {
         return m;
     }
 
-    /** Phase 4: {@code {old[i][t], ref[i][t]}} from one no-grad forward of each model over the batch. */
-    private double[][][] logProbs(List<int[]> queries, List<int[]> completions) {
+    /**
+     * Phase 4: {@code ref[i][t]} from one no-grad forward of the reference over the batch. The policy's
+     * {@code old[i][t]} needs no pass of its own: the sampler recorded them from the logits it drew from
+     * (the same weights; the same numbers up to float rounding, {@code SamplerTest}).
+     */
+    private double[][] refLogProbs(List<int[]> queries, List<int[]> completions) {
         TokenBatch tokens = TokenBatch.packed(sequences(queries, completions), policy.tokenizer().padId(), policy.config().nEmbd());
         try (NDManager work = policy.newWorkManager(); NoGrad ng = NoGrad.enter()) {
-            NDList in = tokens.toInputs(work);
-            float[] old = LogProbs.tokenLogProbs(policy, in, false).toFloatArray();   // [rows, T-1]
-            float[] ref = LogProbs.tokenLogProbs(reference, in, false).toFloatArray();
-            return new double[][][] {tokens.completionRows(old, queries, completions),
-                tokens.completionRows(ref, queries, completions)};
+            float[] ref = LogProbs.tokenLogProbs(reference, tokens.toInputs(work), false).toFloatArray(); // [rows, T-1]
+            return tokens.completionRows(ref, queries, completions);
         }
     }
 
