@@ -111,7 +111,7 @@ rows = []
 ratios = {}
 per_round = {}
 for key, label in (("rollout", "rollout (generate 32 tokens, KV cache)"), ("score", "score (reward model)"),
-                   ("forward_pass", "forward_pass (policy + reference)"),
+                   ("forward_pass", "forward_pass (reference; twin: + policy)"),
                    ("optimize_step", "optimize_step (GAE + 16 minibatch steps)"), ("other", "other (KL ctl, metrics)"),
                    ("total", "total, ms (median)")):
     a, b, r, rs = phase(key, "ms_median")
