@@ -349,6 +349,11 @@ public final class PpoTrainer {
         TokenBatch batch = TokenBatch.packed(seqs, policy.lm().tokenizer().padId(), policy.lm().config().nEmbd());
         boolean sampled = b.logprobs() != null && b.values() != null && b.entropies() != null
                 && config.klPenalty() != KlPenalty.FULL;
+        if (sampled) {
+            checkRows("logprobs", b.logprobs(), responses);
+            checkRows("values", b.values(), responses);
+            checkRows("entropies", b.entropies(), responses);
+        }
         try (NDManager work = policy.lm().newWorkManager(); NoGrad g = NoGrad.enter()) {
             NDList in = batch.toInputs(work);
             // the heads and the softmax at completion positions only: N rows instead of B·T
@@ -382,6 +387,20 @@ public final class PpoTrainer {
             }
             return new ForwardPass(TokenForward.split(lp, responses), TokenForward.split(ref, responses),
                     TokenForward.split(val, responses), full == null ? null : TokenForward.split(full, responses), entropy);
+        }
+    }
+
+    /** A batch's recorded numbers must have one row per completion, one number per completion token. */
+    private static void checkRows(String what, double[][] rows, List<int[]> responses) {
+        if (rows.length != responses.size()) {
+            throw new IllegalArgumentException("PPO batch: " + what + " has " + rows.length + " rows for "
+                    + responses.size() + " completions");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != responses.get(i).length) {
+                throw new IllegalArgumentException("PPO batch: " + what + " row " + i + " has " + rows[i].length
+                        + " numbers for a completion of " + responses.get(i).length + " tokens");
+            }
         }
     }
 

@@ -38,12 +38,14 @@ class HackingLabTest {
         List<Map<String, Double>> free = result.get(0).result().metrics();
         List<Map<String, Double>> leashed = result.get(1).result().metrics();
         // Iteration 1: both arms sample the same batch from the same start, where π = π_ref, so KL_t = 0
-        // and β cannot matter: the first update is the same, and so is iteration 2's batch.
-        for (int it = 0; it < 2; it++) {
-            assertEquals(free.get(it).get("env/reward_mean"), leashed.get(it).get("env/reward_mean"), 1e-9, "iteration " + (it + 1));
-            assertEquals(free.get(it).get("objective/kl"), leashed.get(it).get("objective/kl"), 1e-9, "iteration " + (it + 1));
-        }
-        assertEquals(0, free.get(0).get("objective/kl"), 1e-6, "π = π_ref at the start");
+        // (up to float rounding, ~1e-7 a token: log π comes from the cached decoding steps, log π_ref from
+        // a full pass) and β barely matters: the first updates differ by β·KL_t ≈ 1e-8 in the rewards, so
+        // iteration 2 samples the same batch and its numbers agree to far below the KL that β then meets.
+        assertEquals(free.get(0).get("env/reward_mean"), leashed.get(0).get("env/reward_mean"), 1e-9, "iteration 1");
+        assertEquals(free.get(0).get("objective/kl"), leashed.get(0).get("objective/kl"), 1e-9, "iteration 1");
+        assertEquals(free.get(1).get("env/reward_mean"), leashed.get(1).get("env/reward_mean"), 1e-4, "iteration 2");
+        assertEquals(free.get(1).get("objective/kl"), leashed.get(1).get("objective/kl"), 1e-4, "iteration 2");
+        assertEquals(0, free.get(0).get("objective/kl"), 1e-4, "π = π_ref at the start");
         for (Map<String, Double> m : free) {
             assertEquals(0.0, m.get("objective/kl_coef"), "β stays 0");
             assertEquals(0.0, m.get("ppo/mean_non_score_reward"), "no KL penalty in the rewards");
@@ -56,7 +58,7 @@ class HackingLabTest {
         // ppo/mean_non_score_reward is TRL's per-token mean of −β·KL_t; objective/kl sums KL_t over a
         // response, so the penalty per token is −β·KL divided by the mean response length.
         double len = leashed.get(1).get("tokens/responses_len_mean");
-        assertEquals(-beta * kl / len, leashed.get(1).get("ppo/mean_non_score_reward"), 1e-9,
+        assertEquals(-beta * leashed.get(1).get("objective/kl") / len, leashed.get(1).get("ppo/mean_non_score_reward"), 1e-9,
                 "penalty per token = −β·KL/length with this iteration's β");
         assertEquals(List.of("beta=0", "adaptive beta"), HackingLab.table(result).stringColumn("run").asList());
         assertEquals(4, HackingLab.chart(result).getSeriesMap().size());

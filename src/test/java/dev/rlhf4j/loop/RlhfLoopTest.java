@@ -44,7 +44,9 @@ class RlhfLoopTest {
         // reference on the current policy).
         double[] kl1 = Table.read().csv(out.resolve("round-1/ppo/metrics.csv").toFile()).doubleColumn("objective/kl").asDoubleArray();
         double[] kl2 = Table.read().csv(out.resolve("round-2/ppo/metrics.csv").toFile()).doubleColumn("objective/kl").asDoubleArray();
-        assertEquals(0, kl1[0], 1e-6, "round 1, iteration 1: policy = reference");
+        // 0 up to float rounding: log π comes from the cached decoding steps, log π_ref from a full pass
+        // (~1e-7 a token, summed over a response)
+        assertEquals(0, kl1[0], 1e-4, "round 1, iteration 1: policy = reference");
         assertTrue(Math.abs(kl2[0]) > 1e-3, "round 2, iteration 1: KL of round 1's policy to the initial model, found " + kl2[0]);
         Table csv = Table.read().csv(out.resolve("rounds.csv").toFile());
         assertEquals(2, csv.rowCount());

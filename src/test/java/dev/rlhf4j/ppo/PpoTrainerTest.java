@@ -432,6 +432,13 @@ class PpoTrainerTest {
                 assertEquals(full.entropy()[i], reused.entropy()[i], 1e-4, "row " + i + ": entropy");
             }
             assertTrue(tokens >= batch.size() * 3, tokens + " tokens");
+            double[][] short0 = batch.values().clone();
+            short0[0] = java.util.Arrays.copyOf(short0[0], short0[0].length - 1);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> trainer.forward(new PpoTrainer.Batch(batch.prompts(), batch.queries(), batch.generation(),
+                            batch.completions(), batch.logprobs(), short0, batch.entropies())));
+            assertTrue(e.getMessage().contains("values row 0 has " + short0[0].length + " numbers for a completion of "
+                    + batch.values()[0].length + " tokens"), e.getMessage());
         }
     }
 
