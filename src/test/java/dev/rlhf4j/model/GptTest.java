@@ -57,15 +57,7 @@ class GptTest {
     @Test
     void hiddenAtIsHiddenAtThoseSlotsWithTheSameGradients() {
         Random r = new Random(11);
-        List<int[]> seqs = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            int[] s = new int[3 + r.nextInt(12)];
-            s[0] = 1;
-            for (int j = 1; j < s.length; j++) {
-                s[j] = 4 + r.nextInt(40);
-            }
-            seqs.add(s);
-        }
+        List<int[]> seqs = SamplingReference.randomSequences(r, 9, 3, 12);
         for (TokenBatch batch : List.of(TokenBatch.packed(seqs, 0, CONFIG.nEmbd()), TokenBatch.rightPadded(seqs, 0))) {
             List<Long> picked = new ArrayList<>();
             for (int i = 0; i < seqs.size(); i++) {

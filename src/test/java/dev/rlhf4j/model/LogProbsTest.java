@@ -21,21 +21,9 @@ class LogProbsTest {
                 for (int t = 0; t + 1 < s.length; t++) {
                     int[] prefix = java.util.Arrays.copyOf(s, t + 1);
                     float[] logits = lm.logits(prefix)[t]; // logits at the last position of the prefix
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (float v : logits) {
-                        max = Math.max(max, v);
-                    }
-                    double z = 0;
-                    for (float v : logits) {
-                        z += Math.exp(v - max);
-                    }
-                    double logZ = max + Math.log(z);
-                    double expected = logits[s[t + 1]] - logZ;
-                    double entropy = 0;
-                    for (float v : logits) {
-                        double lp = v - logZ;
-                        entropy -= Math.exp(lp) * lp;
-                    }
+                    double[] ref = SamplingReference.logProbAndEntropy(logits, s[t + 1]);
+                    double expected = ref[0];
+                    double entropy = ref[1];
                     assertEquals(expected, batched[0][r][t], 1e-4, "row " + r + " token " + (t + 1));
                     assertEquals(entropy, batched[1][r][t], 1e-4, "entropy row " + r + " position " + t);
                 }

@@ -153,16 +153,8 @@ class SamplerTest {
      */
     @Test
     void finishedRowsLeaveTheBatchWithoutChangingAnyRow() {
-        List<int[]> prompts = new java.util.ArrayList<>();
         Random r = new Random(5);
-        for (int i = 0; i < 16; i++) {
-            int[] p = new int[1 + r.nextInt(3)];
-            p[0] = 1;
-            for (int j = 1; j < p.length; j++) {
-                p[j] = 4 + r.nextInt(40);
-            }
-            prompts.add(p);
-        }
+        List<int[]> prompts = SamplingReference.randomSequences(r, 16, 1, 3);
         for (boolean cache : new boolean[] {true, false}) {
             SamplingConfig c = SamplingConfig.defaults().withTemperature(3f).withMaxNewTokens(28).withKvCache(cache);
             int[] dropped = new int[1];
@@ -215,16 +207,8 @@ class SamplerTest {
      */
     @Test
     void scoredGenerationReportsTheModelsOwnNumbers() {
-        List<int[]> prompts = new java.util.ArrayList<>();
         Random r = new Random(9);
-        for (int i = 0; i < 12; i++) {
-            int[] p = new int[1 + r.nextInt(3)];
-            p[0] = 1;
-            for (int j = 1; j < p.length; j++) {
-                p[j] = 4 + r.nextInt(40);
-            }
-            prompts.add(p);
-        }
+        List<int[]> prompts = SamplingReference.randomSequences(r, 12, 1, 3);
         int e = lm.config().nEmbd();
         float[] w = new float[e];
         for (int j = 0; j < e; j++) {
@@ -251,27 +235,14 @@ class SamplerTest {
                 lengths += n;
                 assertEquals(n, s.logprobs()[row].length);
                 for (int t = 0; t < n; t++) {
-                    float[] l = logits[p - 1 + t];
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (float x : l) {
-                        max = Math.max(max, x);
-                    }
-                    double z = 0;
-                    for (float x : l) {
-                        z += Math.exp(x - max);
-                    }
-                    double logZ = max + Math.log(z);
-                    double entropy = 0;
-                    for (float x : l) {
-                        entropy -= Math.exp(x - logZ) * (x - logZ); // −Σ π·log π
-                    }
+                    double[] ref = SamplingReference.logProbAndEntropy(logits[p - 1 + t], seq[p + t]);
                     double readout = bias;
                     for (int j = 0; j < e; j++) {
                         readout += w[j] * hidden[(p - 1 + t) * e + j];
                     }
                     String at = c + ": row " + row + ", token " + t;
-                    assertEquals(l[seq[p + t]] - logZ, s.logprobs()[row][t], 1e-5, at + ": log-probability");
-                    assertEquals(entropy, s.entropies()[row][t], 1e-5, at + ": entropy");
+                    assertEquals(ref[0], s.logprobs()[row][t], 1e-5, at + ": log-probability");
+                    assertEquals(ref[1], s.entropies()[row][t], 1e-5, at + ": entropy");
                     assertEquals(readout, s.readouts()[row][t], 1e-5, at + ": readout");
                 }
             }

@@ -44,6 +44,39 @@ public final class SamplingReference {
         return q;
     }
 
+    /** {@code {log softmax(logits)[token], −Σ π·log π}} of one row, in double: the model's own distribution, untempered. */
+    public static double[] logProbAndEntropy(float[] logits, int token) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double z = 0;
+        for (float v : logits) {
+            z += Math.exp(v - max);
+        }
+        double logZ = max + Math.log(z);
+        double entropy = 0;
+        for (float v : logits) {
+            double lp = v - logZ;
+            entropy -= Math.exp(lp) * lp;
+        }
+        return new double[] {logits[token] - logZ, entropy};
+    }
+
+    /** {@code count} token sequences: BOS (1), then {@code minLength − 1 + r.nextInt(spread)} word ids in 4..43. */
+    public static java.util.List<int[]> randomSequences(java.util.Random r, int count, int minLength, int spread) {
+        java.util.List<int[]> out = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int[] s = new int[minLength + r.nextInt(spread)];
+            s[0] = 1;
+            for (int j = 1; j < s.length; j++) {
+                s[j] = 4 + r.nextInt(40);
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
     /** The token an inverse-CDF draw {@code u ∈ [0, 1)} picks from {@code q}, scanning ids in ascending order. */
     public static int draw(double[] q, double u) {
         double acc = 0;
