@@ -203,12 +203,7 @@ public final class Gpt extends AbstractBlock {
             NDArray y = att.matMul(v); // [B,H,T,hd]
             y = (t == 1 ? y : y.transpose(0, 2, 1, 3)).reshape(b, t, e); // [B,T,E] (one token: the same order already)
             y = linear(y, ps, l.get("attn.c_proj.weight"), l.get("attn.c_proj.bias"), training);
-            x = x.add(dropout(y, p));
-            // --- MLP: x + W2·gelu(W1·ln(x))
-            h = layerNorm(x, ps, l.get("ln_2.weight"), l.get("ln_2.bias"), training);
-            h = activation(linear(h, ps, l.get("mlp.c_fc.weight"), l.get("mlp.c_fc.bias"), training)); // [B,T,4E]
-            h = linear(h, ps, l.get("mlp.c_proj.weight"), l.get("mlp.c_proj.bias"), training);
-            x = x.add(dropout(h, p));
+            x = mlp(x.add(dropout(y, p)), l, ps, training, p);
         }
         x = layerNorm(x, ps, lnFWeight, lnFBias, training); // [B,T,E]
         if (params != null && params.contains(HIDDEN_ONLY)) {
@@ -274,10 +269,15 @@ public final class Gpt extends AbstractBlock {
         NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b * m, e).get(mgr.create(pick)); // [N,E]
         y = linear(y, ps, l.get("attn.c_proj.weight"), l.get("attn.c_proj.bias"), training);
         NDArray xa = x.reshape(b * t, e).get(mgr.create(at)).add(dropout(y, p)); // the residual stream at the slots
-        h = layerNorm(xa, ps, l.get("ln_2.weight"), l.get("ln_2.bias"), training);
-        h = activation(linear(h, ps, l.get("mlp.c_fc.weight"), l.get("mlp.c_fc.bias"), training));
+        return mlp(xa, l, ps, training, p);
+    }
+
+    /** A block's MLP with its residual: {@code x + W2·gelu(W1·ln(x))}, on {@code [..., E]}. */
+    private NDArray mlp(NDArray x, Map<String, Parameter> l, ParameterStore ps, boolean training, float p) {
+        NDArray h = layerNorm(x, ps, l.get("ln_2.weight"), l.get("ln_2.bias"), training);
+        h = activation(linear(h, ps, l.get("mlp.c_fc.weight"), l.get("mlp.c_fc.bias"), training)); // [..., 4E]
         h = linear(h, ps, l.get("mlp.c_proj.weight"), l.get("mlp.c_proj.bias"), training);
-        return xa.add(dropout(h, p));
+        return x.add(dropout(h, p));
     }
 
     private NDArray linear(NDArray x, ParameterStore ps, Parameter w, Parameter bias, boolean training) {

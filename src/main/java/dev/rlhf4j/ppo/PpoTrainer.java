@@ -359,35 +359,31 @@ public final class PpoTrainer {
             // the heads and the softmax at completion positions only: N rows instead of B·T
             NDArray slots = work.create(batch.completionSlots(queries, responses));
             NDArray targets = work.create(TokenForward.targets(responses));
+            NDArray refRows = reference.head(TokenForward.at(reference.hidden(in, false), slots)).logSoftmax(-1); // [N, V]
+            double[][] ref = TokenForward.split(TokenForward.tokenLogProbs(refRows, targets).toFloatArray(), responses);
             if (sampled) {
-                NDArray refRows = reference.head(TokenForward.at(reference.hidden(in, false), slots)).logSoftmax(-1);
-                double[][] ref = TokenForward.split(TokenForward.tokenLogProbs(refRows, targets).toFloatArray(), responses);
-                double[] entropy = new double[n];
-                for (int i = 0; i < n; i++) {
-                    for (double v : b.entropies()[i]) {
-                        entropy[i] += v; // Σ_t H_t over the response
-                    }
-                }
-                return new ForwardPass(b.logprobs(), ref, b.values(), null, entropy);
+                return new ForwardPass(b.logprobs(), ref, b.values(), null, rowSums(b.entropies()));
             }
             NDList out = policy.forwardAt(in, slots);
             NDArray rows = out.get(0).logSoftmax(-1);                                        // [N, V]
-            NDArray refRows = reference.head(TokenForward.at(reference.hidden(in, false), slots)).logSoftmax(-1);
             float[] lp = TokenForward.tokenLogProbs(rows, targets).toFloatArray();           // [N]
-            float[] ref = TokenForward.tokenLogProbs(refRows, targets).toFloatArray();
             float[] val = out.get(1).toFloatArray();
             float[] ent = TokenForward.entropy(rows).toFloatArray();
             float[] full = config.klPenalty() == KlPenalty.FULL ? KlPenalty.full(rows, refRows).toFloatArray() : null;
-            double[][] e = TokenForward.split(ent, responses);
-            double[] entropy = new double[n];
-            for (int i = 0; i < n; i++) {
-                for (double v : e[i]) {
-                    entropy[i] += v; // Σ_t H_t over the response
-                }
-            }
-            return new ForwardPass(TokenForward.split(lp, responses), TokenForward.split(ref, responses),
-                    TokenForward.split(val, responses), full == null ? null : TokenForward.split(full, responses), entropy);
+            return new ForwardPass(TokenForward.split(lp, responses), ref, TokenForward.split(val, responses),
+                    full == null ? null : TokenForward.split(full, responses), rowSums(TokenForward.split(ent, responses)));
         }
+    }
+
+    /** Each completion's summed entropy Σ_t H_t. */
+    private static double[] rowSums(double[][] perToken) {
+        double[] sums = new double[perToken.length];
+        for (int i = 0; i < sums.length; i++) {
+            for (double v : perToken[i]) {
+                sums[i] += v;
+            }
+        }
+        return sums;
     }
 
     /** A batch's recorded numbers must have one row per completion, one number per completion token. */
