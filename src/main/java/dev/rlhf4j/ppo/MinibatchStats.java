@@ -1,5 +1,6 @@
 package dev.rlhf4j.ppo;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,30 +39,21 @@ public final class MinibatchStats {
 
     /**
      * The statistics TRL's {@code loss} computes from a minibatch's rollout data (not from the model),
-     * masked over its real tokens: {@code ppo/returns/mean}, {@code ppo/returns/var},
+     * over its real tokens: {@code ppo/returns/mean}, {@code ppo/returns/var},
      * {@code ppo/val/mean}, {@code ppo/val/var} (the rollout's values) and
      * {@code ppo/policy/advantages_mean}. Variances are unbiased, as TRL's {@code masked_var}
-     * (0 for one token, where TRL raises). Every array is a flat padded {@code [b, T]}.
+     * (0 for one token, where TRL raises). Every array holds the minibatch's real tokens, [N].
      */
-    static Map<String, Double> rolloutStats(float[] returns, float[] values, float[] advantages, float[] mask) {
-        double[] m = toDouble(mask);
-        double[] ret = toDouble(returns);
-        double[] val = toDouble(values);
+    static Map<String, Double> rolloutStats(double[] returns, double[] values, double[] advantages) {
+        double[] m = new double[returns.length];
+        Arrays.fill(m, 1);
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("ppo/returns/mean", Whitening.mean(ret, m));       // Σ m·R / Σ m
-        out.put("ppo/returns/var", Whitening.variance(ret, m));    // Σ m(R − mean)² / (n − 1)
-        out.put("ppo/val/mean", Whitening.mean(val, m));
-        out.put("ppo/val/var", Whitening.variance(val, m));
-        out.put("ppo/policy/advantages_mean", Whitening.mean(toDouble(advantages), m));
+        out.put("ppo/returns/mean", Whitening.mean(returns, m));       // Σ R / N
+        out.put("ppo/returns/var", Whitening.variance(returns, m));    // Σ (R − mean)² / (N − 1)
+        out.put("ppo/val/mean", Whitening.mean(values, m));
+        out.put("ppo/val/var", Whitening.variance(values, m));
+        out.put("ppo/policy/advantages_mean", Whitening.mean(advantages, m));
         return out;
-    }
-
-    private static double[] toDouble(float[] xs) {
-        double[] d = new double[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-            d[i] = xs[i];
-        }
-        return d;
     }
 
     void nonFiniteGradient() {

@@ -145,40 +145,92 @@ public final class PpoLoss {
     }
 
     /**
-     * The loss over N real tokens (reference implementation); every array is [N].
+     * The loss over N real tokens, on the host; every array is [N].
      *
      * @param entropy per-token entropy H_t, or null (then the entropy stat is NaN and entropyCoef must be 0)
      */
     public static Stats compute(double[] logp, double[] oldLogp, double[] advantages, double[] vpred,
                                 double[] oldValues, double[] returns, double[] entropy, Config c) {
+        return withGradient(logp, oldLogp, advantages, vpred, oldValues, returns, entropy, c).stats();
+    }
+
+    /**
+     * The loss's statistics and its gradient with respect to each token's log-prob, value and entropy
+     * ({@code ∂total/∂logp_t}, ...), each [N] or null for no entropy.
+     */
+    public record Gradient(Stats stats, double[] logp, double[] value, double[] entropy) {}
+
+    /**
+     * The loss over N real tokens and its gradient, on the host; every array is [N]. The gradient is
+     * the one autograd takes through {@link #compute(NDArray, NDArray, NDArray, NDArray, NDArray,
+     * NDArray, NDArray, NDArray, Config) the NDArray loss}, down to its conventions where the pieces
+     * meet: {@code max} of two equal terms gives each half, and {@code clip} passes the gradient at
+     * its bounds. A trainer that has the log-probs and values of a minibatch on the host anyway then
+     * differentiates {@code Σ_t logp_t·∂total/∂logp_t + Σ_t V_t·∂total/∂V_t} (the same gradient)
+     * instead of some forty small ops and their backward.
+     *
+     * @param entropy per-token entropy H_t, or null (then the entropy stat is NaN and entropyCoef must be 0)
+     */
+    public static Gradient withGradient(double[] logp, double[] oldLogp, double[] advantages, double[] vpred,
+                                        double[] oldValues, double[] returns, double[] entropy, Config c) {
         int n = logp.length;
         for (double[] a : Arrays.asList(oldLogp, advantages, vpred, oldValues, returns, entropy == null ? logp : entropy)) {
             check(a.length == n, "PpoLoss inputs differ in length: " + n + " vs " + a.length);
         }
         check(n > 0, "PpoLoss needs at least one token");
         check(entropy != null || c.entropyCoef() == 0, "entropyCoef " + c.entropyCoef() + " needs the per-token entropy");
+        double[] dLogp = new double[n];
+        double[] dValue = new double[n];
+        double[] dEntropy = entropy == null ? null : new double[n];
         double pg = 0, vf = 0, clipfrac = 0, vfClipfrac = 0, approxKl = 0, policyKl = 0, ratio = 0, ent = 0;
         double vpredSum = 0, error = 0;
+        double lo = 1 - c.cliprange();
+        double hi = 1 + c.cliprange();
         for (int t = 0; t < n; t++) {
             double logRatio = logp[t] - oldLogp[t];
             double rho = Math.exp(logRatio);                                                  // ρ = exp(logp − logp_old)
-            pg += clippedSurrogate(rho, advantages[t], c.cliprange());
-            clipfrac += surrogateClipped(rho, advantages[t], c.cliprange()) ? 1 : 0;
-            vf += clippedValueError(vpred[t], oldValues[t], returns[t], c.cliprangeValue());
-            vfClipfrac += valueClipped(vpred[t], oldValues[t], returns[t], c.cliprangeValue()) ? 1 : 0;
+            double clipped = Math.max(lo, Math.min(hi, rho));                                 // clip(ρ, 1 − ε, 1 + ε)
+            double a = -advantages[t] * rho;                                                  // −A·ρ
+            double b = -advantages[t] * clipped;                                              // −A·clip(ρ)
+            pg += Math.max(a, b);                                                             // the same as clippedSurrogate
+            clipfrac += b > a ? 1 : 0;                                                        // the same as surrogateClipped
+            double ga = maxShare(a, b);
+            double passes = rho >= lo && rho <= hi ? 1 : 0;                                   // clip's gradient
+            dLogp[t] = (ga + (1 - ga) * passes) * -advantages[t] * rho / n;                  // ∂pg/∂ρ · ∂ρ/∂logp
+            double vHi = oldValues[t] + c.cliprangeValue();
+            double vLo = oldValues[t] - c.cliprangeValue();
+            double below = Math.min(vpred[t], vHi);
+            double vClipped = Math.max(below, vLo);                                           // clip(V, V_old ± ε_v)
+            double e1 = (vpred[t] - returns[t]) * (vpred[t] - returns[t]);                    // (V − R)²
+            double e2 = (vClipped - returns[t]) * (vClipped - returns[t]);                    // (V_clipped − R)²
+            vf += Math.max(e1, e2);                                                           // the same as clippedValueError
+            vfClipfrac += e2 > e1 ? 1 : 0;                                                    // the same as valueClipped
+            double g1 = maxShare(e1, e2);
+            double dClip = maxShare(vHi, vpred[t]) * maxShare(below, vLo);                    // ∂V_clipped/∂V
+            dValue[t] = c.vfCoef() * 0.5 / n * (g1 * 2 * (vpred[t] - returns[t])
+                    + (1 - g1) * 2 * (vClipped - returns[t]) * dClip);
+            if (dEntropy != null) {
+                dEntropy[t] = -c.entropyCoef() / n;
+            }
             approxKl += 0.5 * logRatio * logRatio;                                            // ½(logp − logp_old)²
             policyKl += -logRatio;                                                            // logp_old − logp
             ratio += rho;
             ent += entropy == null ? Double.NaN : entropy[t];
             vpredSum += vpred[t];
-            error += (vpred[t] - returns[t]) * (vpred[t] - returns[t]);                     // (V − R)²
+            error += e1;                                                                      // (V − R)²
         }
         double policy = pg / n;                                                               // pg = mean(max(..))
         double value = 0.5 * vf / n;                                                          // vf = ½·mean(max(..))
         double bonus = c.entropyCoef() == 0 ? 0 : c.entropyCoef() * ent / n;                 // entropyCoef·mean(H)
         double total = policy + c.vfCoef() * value - bonus;                                   // pg + vfCoef·vf − bonus
-        return new Stats(total, policy, value, ent / n, clipfrac / n, approxKl / n, policyKl / n, vfClipfrac / n, ratio / n,
-                vpredSum / n, error / n);
+        Stats stats = new Stats(total, policy, value, ent / n, clipfrac / n, approxKl / n, policyKl / n, vfClipfrac / n,
+                ratio / n, vpredSum / n, error / n);
+        return new Gradient(stats, dLogp, dValue, dEntropy);
+    }
+
+    /** The share of {@code max(x, y)}'s gradient that goes to x: 1 if x wins, ½ on a tie, 0 if y wins (PyTorch's). */
+    private static double maxShare(double x, double y) {
+        return x > y ? 1 : x == y ? 0.5 : 0;
     }
 
     /** {@link #compute(NDArray, NDArray, NDArray, NDArray, NDArray, NDArray, NDArray, NDArray, Config)} without entropy. */

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.core.RunningMoments;
@@ -19,7 +18,6 @@ import dev.rlhf4j.model.TokenBatch;
 import dev.rlhf4j.reward.RewardModel;
 import dev.rlhf4j.world.Prompt;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -443,22 +441,19 @@ public final class PpoTrainer {
         }
         long[] targets = TokenForward.targets(responses);
         int n = targets.length; // the minibatch's response tokens, sequence by sequence
-        float[] oldLogp = new float[n];
-        float[] adv = new float[n];
-        float[] oldValues = new float[n];
-        float[] returns = new float[n];
+        double[] oldLogp = new double[n];
+        double[] adv = new double[n];
+        double[] oldValues = new double[n];
+        double[] returns = new double[n];
         int k = 0;
         for (int i : rows) {
             for (int t = 0; t < r.responses().get(i).length; t++, k++) {
-                oldLogp[k] = (float) r.logprobs()[i][t];
-                adv[k] = (float) r.advantages()[i][t];
-                oldValues[k] = (float) r.values()[i][t];
-                returns[k] = (float) r.returns()[i][t];
+                oldLogp[k] = r.logprobs()[i][t];
+                adv[k] = r.advantages()[i][t];
+                oldValues[k] = r.values()[i][t];
+                returns[k] = r.returns()[i][t];
             }
         }
-        float[] mask = new float[n];
-        Arrays.fill(mask, 1f);
-        Shape shape = new Shape(1, n);
         boolean skipped;
         try (NDManager work = policy.lm().newWorkManager()) {
             NDList in = batch.toInputs(work);
@@ -466,19 +461,25 @@ public final class PpoTrainer {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDList out = policy.forwardAt(in, slots);                        // heads at the response tokens only
                 NDArray logRows = out.get(0).logSoftmax(-1);                     // [N, V]
-                NDArray logp = TokenForward.tokenLogProbs(logRows, work.create(targets)).reshape(shape); // [1, N]
-                NDArray vpred = out.get(1).reshape(shape);                       // [1, N]
-                NDArray entropy = config.entropyCoef() > 0 ? TokenForward.entropy(logRows).reshape(shape) : null;
-                PpoLoss.Result loss = PpoLoss.compute(logp, work.create(oldLogp, shape), work.create(adv, shape), vpred,
-                        work.create(oldValues, shape), work.create(returns, shape), work.create(mask, shape), entropy,
-                        config.lossConfig());
+                NDArray logp = TokenForward.tokenLogProbs(logRows, work.create(targets)); // [N]
+                NDArray vpred = out.get(1);                                      // [N]
+                NDArray entropy = config.entropyCoef() > 0 ? TokenForward.entropy(logRows) : null;
+                // the loss and its gradient in logp, V (and H) on the host, where N numbers each are cheap: the
+                // backward then starts from Σ logp·∂L/∂logp + Σ V·∂L/∂V, the same gradient as PpoLoss's NDArray form
+                PpoLoss.Gradient loss = PpoLoss.withGradient(onHost(logp), oldLogp, adv, onHost(vpred), oldValues, returns,
+                        entropy == null ? null : onHost(entropy), config.lossConfig());
                 // mean ratio above ratioThreshold (or NaN), or a non-finite loss: skip this minibatch, no backward and
                 // no optimizer step (TRL multiplies the loss by 0 but still steps Adam, whose momentum moves the weights)
                 skipped = !(loss.stats().ratioMean() <= config.ratioThreshold()) || !Double.isFinite(loss.stats().total());
                 if (!skipped) {
-                    gc.backward(loss.total());
+                    NDArray surrogate = logp.dot(work.create(toFloats(loss.logp())))
+                            .add(vpred.dot(work.create(toFloats(loss.value()))));
+                    if (entropy != null) {
+                        surrogate = surrogate.add(entropy.dot(work.create(toFloats(loss.entropy()))));
+                    }
+                    gc.backward(surrogate);
                 }
-                stats.add(loss.stats(), MinibatchStats.rolloutStats(returns, oldValues, adv, mask), skipped);
+                stats.add(loss.stats(), MinibatchStats.rolloutStats(returns, oldValues, adv), skipped);
             }
         }
         if (!skipped) {
@@ -497,6 +498,23 @@ public final class PpoTrainer {
                 }
             }
         }
+    }
+
+    private static double[] onHost(NDArray a) {
+        float[] f = a.toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 
     /** The trainer's policy. */

@@ -196,6 +196,77 @@ class PpoLossTest {
         }
     }
 
+    /**
+     * The host's gradient is autograd's through the NDArray loss, token by token: on the six tokens of
+     * {@link #totalIsDifferentiableWithAnalyticGradient} (by hand there too) and on 400 random tokens
+     * with an entropy bonus, where ratios and values land on both sides of both clips. Ties included:
+     * a ratio of exactly 1 (the two policy terms equal, half of the gradient each) and values at
+     * exactly V_old ± ε_v (the clip's bound, where {@code min}/{@code max} split it).
+     */
+    @Test
+    void hostGradientIsAutogradsGradient() {
+        Rlhf4j.init();
+        double l5 = Math.log(0.5);
+        double l15 = Math.log(1.5);
+        double[] zeros6 = new double[6];
+        PpoLoss.Gradient six = PpoLoss.withGradient(new double[] {l5, 0, l15, l5, 0, l15}, zeros6,
+                new double[] {1, 1, 1, -1, -1, -1}, new double[] {1.1, 1.5, 0.5, 1.5, 0.9, 1.05},
+                new double[] {1, 1, 1, 1, 1, 1}, new double[] {2, 2, 0, 0, 0.5, 3}, null, TRL);
+        double[] byHandLogp = {-0.5 / 6, -1.0 / 6, 0, 0, 1.0 / 6, 1.5 / 6};
+        double[] byHandV = {-0.015, 0, 0, 0.025, 0.04 / 6, -0.0325};
+        for (int t = 0; t < 6; t++) {
+            assertEquals(byHandLogp[t], six.logp()[t], 1e-12, "∂/∂logp t " + t);
+            assertEquals(byHandV[t], six.value()[t], 1e-12, "∂/∂V t " + t);
+        }
+        Random rng = new Random(7);
+        int n = 400;
+        double[] logp = new double[n];
+        double[] old = new double[n];
+        double[] adv = new double[n];
+        double[] vpred = new double[n];
+        double[] vOld = new double[n];
+        double[] ret = new double[n];
+        double[] ent = new double[n];
+        for (int t = 0; t < n; t++) {
+            old[t] = -2 + rng.nextGaussian();
+            logp[t] = t % 10 == 0 ? old[t] : old[t] + 0.4 * rng.nextGaussian(); // every tenth: ρ = 1 exactly
+            adv[t] = rng.nextGaussian();
+            vOld[t] = Math.round(64 * rng.nextGaussian()) / 64.0; // V_old ± ε_v exact in float too: the ties are ties there
+            vpred[t] = t % 10 == 1 ? vOld[t] + 0.25 : t % 10 == 2 ? vOld[t] - 0.25 : vOld[t] + 0.5 * rng.nextGaussian();
+            ret[t] = vOld[t] + rng.nextGaussian();
+            ent[t] = 3 * rng.nextDouble();
+        }
+        PpoLoss.Config c = new PpoLoss.Config(0.2, 0.25, 0.5, 0.01);
+        PpoLoss.Gradient host = PpoLoss.withGradient(logp, old, adv, vpred, vOld, ret, ent, c);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray lp = nd(m, new double[][] {logp});
+            NDArray v = nd(m, new double[][] {vpred});
+            NDArray h = nd(m, new double[][] {ent});
+            lp.setRequiresGradient(true);
+            v.setRequiresGradient(true);
+            h.setRequiresGradient(true);
+            NDArray mask = PpoArrays.mask(m, new int[] {n}, n);
+            PpoLoss.Result r;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                r = PpoLoss.compute(lp, nd(m, new double[][] {old}), nd(m, new double[][] {adv}), v,
+                        nd(m, new double[][] {vOld}), nd(m, new double[][] {ret}), mask, h, c);
+                gc.backward(r.total());
+            }
+            assertStats(r.stats(), host.stats(), 1e-5);
+            float[] gLogp = lp.getGradient().toFloatArray();
+            float[] gV = v.getGradient().toFloatArray();
+            float[] gH = h.getGradient().toFloatArray();
+            int clipped = 0;
+            for (int t = 0; t < n; t++) {
+                assertEquals(gLogp[t], host.logp()[t], 1e-7 + 1e-5 * Math.abs(gLogp[t]), "∂/∂logp t " + t);
+                assertEquals(gV[t], host.value()[t], 1e-7 + 1e-5 * Math.abs(gV[t]), "∂/∂V t " + t);
+                assertEquals(gH[t], host.entropy()[t], 1e-9, "∂/∂H t " + t);
+                clipped += host.logp()[t] == 0 ? 1 : 0;
+            }
+            assertTrue(clipped > 20 && clipped < n - 20, "both sides of the clip are covered: " + clipped + " clipped");
+        }
+    }
+
     /** compute leaves exactly its three results on the manager; every intermediate is closed. */
     @Test
     void ndArrayLeavesOnlyItsResults() {

@@ -38,11 +38,10 @@ class PpoMetricsTest {
      */
     static MinibatchStats minibatches() {
         MinibatchStats s = new MinibatchStats();
-        float[] mask = {1, 1, 1, 1};
-        float[] values = {0, 1, 0, 1};
-        float[] adv = {1, -1, 1, -1};
-        s.add(loss(0.3), MinibatchStats.rolloutStats(new float[] {1, 2, 3, 4}, values, adv, mask), false);
-        s.add(loss(0.5), MinibatchStats.rolloutStats(new float[] {0, 0, 0, 2}, values, adv, mask), false);
+        double[] values = {0, 1, 0, 1};
+        double[] adv = {1, -1, 1, -1};
+        s.add(loss(0.3), MinibatchStats.rolloutStats(new double[] {1, 2, 3, 4}, values, adv), false);
+        s.add(loss(0.5), MinibatchStats.rolloutStats(new double[] {0, 0, 0, 2}, values, adv), false);
         return s;
     }
 
