@@ -21,18 +21,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LmOptimizerTest {
 
     /** A NaN gradient is refused; discarding it leaves zeros, and the next finite step works. */
-    @Test
-    void nonFiniteGradientsCanBeDiscarded() {
+    @ParameterizedTest(name = "host step: {0}")
+    @ValueSource(booleans = {true, false})
+    void nonFiniteGradientsCanBeDiscarded(boolean host) {
         Rlhf4j.init();
         try (NDManager m = NDManager.newBaseManager()) {
             Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optShape(new Shape(2, 2))
                     .optInitializer(Initializer.ONES).build();
             p.initialize(m, DataType.FLOAT32);
-            LmOptimizer opt = new LmOptimizer(Map.of("w", p), 0f, 1f);
+            LmOptimizer opt = new LmOptimizer(Map.of("w", p), 0f, 1f, host);
             try (NDManager step = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray x = step.create(new float[] {Float.NaN, 1, 2, Float.POSITIVE_INFINITY}, new Shape(2, 2));
                 gc.backward(p.getArray().mul(x).sum());
@@ -54,11 +57,52 @@ class LmOptimizerTest {
         }
     }
 
-    /** Parameters "w" [3, 4] (decayed) and "b" [4] (not), filled from {@code rng}. */
-    static Map<String, Parameter> twoParameters(NDManager m, Random rng) {
+    /**
+     * The host step and libtorch's agree on parameters larger than the host's chunk (4,096 floats),
+     * with a remainder: "w" [3, 5000] (decayed, 15,000 floats) and "b" [4097]; five steps, the third
+     * clipped. Weights within 1e-6 (relative to 1), the returned norms within 1e-5 of each other.
+     */
+    @Test
+    void hostStepMatchesLibtorchsStepAcrossChunks() {
+        Rlhf4j.init();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, Parameter> host = parameters(m, new Random(11), new Shape(3, 5000), new Shape(4097));
+            Map<String, Parameter> torch = parameters(m, new Random(11), new Shape(3, 5000), new Shape(4097));
+            LmOptimizer onHost = new LmOptimizer(host, 0.1f, 1f, true);
+            LmOptimizer inTorch = new LmOptimizer(torch, 0.1f, 1f, false);
+            Random rng = new Random(12);
+            for (int t = 1; t <= 5; t++) {
+                Map<String, float[]> g = new LinkedHashMap<>();
+                for (Map.Entry<String, Parameter> e : host.entrySet()) {
+                    float[] x = new float[(int) e.getValue().getArray().size()];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) (rng.nextGaussian() * (t == 3 ? 0.1 : 0.001));
+                    }
+                    g.put(e.getKey(), x);
+                }
+                setGradients(m, host, g);
+                setGradients(m, torch, g);
+                float a = onHost.step(0.01f);
+                float b = inTorch.step(0.01f);
+                assertEquals(b, a, 1e-5 * b, "norm at step " + t);
+                for (String name : host.keySet()) {
+                    float[] x = host.get(name).getArray().toFloatArray();
+                    float[] y = torch.get(name).getArray().toFloatArray();
+                    for (int i = 0; i < x.length; i++) {
+                        assertEquals(y[i], x[i], 1e-6, name + "[" + i + "] after step " + t);
+                    }
+                }
+            }
+            onHost.close();
+            inTorch.close();
+        }
+    }
+
+    /** Parameters "w" and "b" of the given shapes (w decayed if 2-D), filled from {@code rng}. */
+    static Map<String, Parameter> parameters(NDManager m, Random rng, Shape wShape, Shape bShape) {
         Map<String, Parameter> ps = new LinkedHashMap<>();
         for (String name : List.of("w", "b")) {
-            Shape shape = name.equals("w") ? new Shape(3, 4) : new Shape(4);
+            Shape shape = name.equals("w") ? wShape : bShape;
             Parameter p = Parameter.builder().setName(name).setType(name.equals("w") ? Parameter.Type.WEIGHT
                     : Parameter.Type.BIAS).optShape(shape).optInitializer(Initializer.ZEROS).build();
             p.initialize(m, DataType.FLOAT32);
@@ -70,6 +114,11 @@ class LmOptimizerTest {
             ps.put(name, p);
         }
         return ps;
+    }
+
+    /** Parameters "w" [3, 4] (decayed) and "b" [4] (not), filled from {@code rng}. */
+    static Map<String, Parameter> twoParameters(NDManager m, Random rng) {
+        return parameters(m, rng, new Shape(3, 4), new Shape(4));
     }
 
     /** Sets each parameter's gradient to {@code g} (the gradient of Σ w·g). */
@@ -89,10 +138,12 @@ class LmOptimizerTest {
      * Six steps of the flat AdamW against the formulas of the class comment computed in double on
      * Java arrays, and against DJL's own per-parameter AdamW (what LmOptimizer used before it was
      * flat) fed the same clipped gradients: weights within 1e-6, the returned norm, the gradients
-     * cleared after each step. Steps 2 and 5 have gradients large enough to be clipped.
+     * cleared after each step. Steps 2 and 5 have gradients large enough to be clipped. Both steps:
+     * the host's (Java over the parameters' own memory, what CPU parameters get) and libtorch's.
      */
-    @Test
-    void flatAdamWFollowsTheFormulasAndDjlsAdamW() {
+    @ParameterizedTest(name = "host step: {0}")
+    @ValueSource(booleans = {true, false})
+    void flatAdamWFollowsTheFormulasAndDjlsAdamW(boolean host) {
         Rlhf4j.init();
         float lr = 0.05f;
         float wd = 0.1f;
@@ -117,7 +168,7 @@ class LmOptimizerTest {
                 mom.put(e.getKey(), new double[x.length]);
                 vel.put(e.getKey(), new double[x.length]);
             }
-            LmOptimizer optimizer = new LmOptimizer(flat, wd, clip);
+            LmOptimizer optimizer = new LmOptimizer(flat, wd, clip, host);
             Random rng = new Random(5);
             for (int t = 1; t <= 6; t++) {
                 double scale = t == 2 || t == 5 ? 3 : 0.1;
