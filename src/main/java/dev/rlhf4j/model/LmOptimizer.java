@@ -37,7 +37,8 @@ import java.util.Map;
  * <p>On the CPU (the usual case here) a step runs in Java, parameter by parameter, on copies of its
  * weights and gradient taken straight from their memory: the gradients' sum of squares, then clip,
  * moments, decay and update fused in one loop the JIT vectorises (the moments live on the Java
- * heap), the weights written back and the gradient cleared. libtorch's own step makes a dozen passes
+ * heap; a model whose moments would take more than a quarter of the heap keeps libtorch's step), the
+ * weights written back and the gradient cleared. libtorch's own step makes a dozen passes
  * over all parameters with temporaries and some 170 native calls; this one about half the time
  * ({@code bench/README.md} has the figures). The weights and gradients are read and written through
  * direct views of their memory, made on the first step and kept: PyTorch accumulates every later
@@ -264,7 +265,10 @@ public final class LmOptimizer implements AutoCloseable {
             for (Map.Entry<String, Parameter> e : params) {
                 largest = Math.max(largest, e.getValue().getArray().size());
             }
-            if (onHost && largest <= Integer.MAX_VALUE && first.getDataType() == DataType.FLOAT32) {
+            // the moments and the scratch on the Java heap: only while they take at most a quarter of it
+            long heapBytes = 4 * (2 * size + 2 * largest);
+            if (onHost && largest <= Integer.MAX_VALUE && first.getDataType() == DataType.FLOAT32
+                    && heapBytes <= Runtime.getRuntime().maxMemory() / 4) {
                 hostM = new float[params.size()][];
                 hostV = new float[params.size()][];
                 for (int i = 0; i < params.size(); i++) {
