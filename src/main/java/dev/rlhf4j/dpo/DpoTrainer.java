@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.rlhf4j.core.FloatArrays;
 import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.core.Seeds;
 import dev.rlhf4j.model.LanguageModel;
@@ -131,9 +132,9 @@ public final class DpoTrainer {
         try (NDManager work = policy.newWorkManager()) {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray logp = summedLogProbs(policy, batch, work);                                // (2) [2B]: chosen, then rejected
-                DpoLoss.Result loss = DpoLoss.compute(logp.get("0:" + b), logp.get(b + ":"), work.create(toFloat(rc)),
-                        work.create(toFloat(rr)), work.create(nc, new Shape(b)), work.create(nr, new Shape(b)),
-                        config.lossConfig());                                                      // (3)
+                DpoLoss.Result loss = DpoLoss.compute(logp.get("0:" + b), logp.get(b + ":"),
+                        work.create(FloatArrays.toFloats(rc)), work.create(FloatArrays.toFloats(rr)),
+                        work.create(nc, new Shape(b)), work.create(nr, new Shape(b)), config.lossConfig()); // (3)
                 gc.backward(loss.loss());
                 stats = loss.stats();
             }
@@ -213,14 +214,6 @@ public final class DpoTrainer {
         System.arraycopy(a, 0, s, 0, a.length);
         System.arraycopy(b, 0, s, a.length, b.length);
         return s;
-    }
-
-    private static float[] toFloat(double[] xs) {
-        float[] f = new float[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-            f[i] = (float) xs[i];
-        }
-        return f;
     }
 
     /** The policy being tuned. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.rlhf4j.core.FloatArrays;
 import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.core.RunningMoments;
 import dev.rlhf4j.core.Seeds;
@@ -466,16 +467,17 @@ public final class PpoTrainer {
                 NDArray entropy = config.entropyCoef() > 0 ? TokenForward.entropy(logRows) : null;
                 // the loss and its gradient in logp, V (and H) on the host, where N numbers each are cheap: the
                 // backward then starts from Σ logp·∂L/∂logp + Σ V·∂L/∂V, the same gradient as PpoLoss's NDArray form
-                PpoLoss.Gradient loss = PpoLoss.withGradient(onHost(logp), oldLogp, adv, onHost(vpred), oldValues, returns,
-                        entropy == null ? null : onHost(entropy), config.lossConfig());
+                double[] h = entropy == null ? null : FloatArrays.toDoubles(entropy.toFloatArray());
+                PpoLoss.Gradient loss = PpoLoss.withGradient(FloatArrays.toDoubles(logp.toFloatArray()), oldLogp, adv,
+                        FloatArrays.toDoubles(vpred.toFloatArray()), oldValues, returns, h, config.lossConfig());
                 // mean ratio above ratioThreshold (or NaN), or a non-finite loss: skip this minibatch, no backward and
                 // no optimizer step (TRL multiplies the loss by 0 but still steps Adam, whose momentum moves the weights)
                 skipped = !(loss.stats().ratioMean() <= config.ratioThreshold()) || !Double.isFinite(loss.stats().total());
                 if (!skipped) {
-                    NDArray surrogate = logp.dot(work.create(toFloats(loss.logp())))
-                            .add(vpred.dot(work.create(toFloats(loss.value()))));
+                    NDArray surrogate = logp.dot(work.create(FloatArrays.toFloats(loss.logp())))
+                            .add(vpred.dot(work.create(FloatArrays.toFloats(loss.value()))));
                     if (entropy != null) {
-                        surrogate = surrogate.add(entropy.dot(work.create(toFloats(loss.entropy()))));
+                        surrogate = surrogate.add(entropy.dot(work.create(FloatArrays.toFloats(loss.entropy()))));
                     }
                     gc.backward(surrogate);
                 }
@@ -498,23 +500,6 @@ public final class PpoTrainer {
                 }
             }
         }
-    }
-
-    private static double[] onHost(NDArray a) {
-        float[] f = a.toFloatArray();
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
-
-    private static float[] toFloats(double[] d) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
     }
 
     /** The trainer's policy. */

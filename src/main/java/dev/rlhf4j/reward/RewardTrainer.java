@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.rlhf4j.core.FloatArrays;
 import dev.rlhf4j.core.Interrupts;
 import dev.rlhf4j.core.MetricsLog;
 import dev.rlhf4j.core.Scalars;
@@ -213,7 +214,7 @@ public final class RewardTrainer {
     static NDArray objective(NDArray r, Batch batch, RewardConfig config) {
         NDArray loss = config.objective() == RewardConfig.Objective.BT
                 ? RewardLoss.bradleyTerry(r, batch.pairs(), config.margin())
-                : RewardLoss.mse(r, r.getManager().create(toFloats(batch.targets())), batch.offsets());
+                : RewardLoss.mse(r, r.getManager().create(FloatArrays.toFloats(batch.targets())), batch.offsets());
         if (config.centerRewardsCoefficient() > 0) {
             NDArray c = Scalars.of(loss, config.centerRewardsCoefficient()); // 0-d array: see Scalars
             loss = loss.add(RewardLoss.centering(r, batch.pairs()).mul(c)); // + c·centering
@@ -230,14 +231,6 @@ public final class RewardTrainer {
             loss += config.centerRewardsCoefficient() * RewardLoss.centering(r, batch.pairs()); // + c·centering
         }
         return loss;
-    }
-
-    private static float[] toFloats(double[] xs) {
-        float[] out = new float[xs.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) xs[i];
-        }
-        return out;
     }
 
     /** Scores {@code examples} without dropout or gradients and measures the reward model on them. */
