@@ -256,15 +256,13 @@ public final class LmOptimizer implements AutoCloseable {
     private void prepare() {
         if (cleanable == null) {
             long size = 0;
+            long largest = 0;
             for (Map.Entry<String, Parameter> e : params) {
                 size += e.getValue().getArray().size();
+                largest = Math.max(largest, e.getValue().getArray().size());
             }
             NDArray first = params.get(0).getValue().getArray();
             moments = NDManager.newBaseManager(first.getDevice());
-            long largest = 0;
-            for (Map.Entry<String, Parameter> e : params) {
-                largest = Math.max(largest, e.getValue().getArray().size());
-            }
             // the moments and the scratch on the Java heap: only while they take at most a quarter of it
             long heapBytes = 4 * (2 * size + 2 * largest);
             if (onHost && largest <= Integer.MAX_VALUE && first.getDataType() == DataType.FLOAT32
