@@ -160,18 +160,21 @@ public final class Gpt extends AbstractBlock {
         NDArray wteArr = ps.getValue(wte, device, training);
         NDArray x = Embedding.embedding(ids, wteArr, SparseFormat.DENSE).head() // [B, T, E]
                 .add(Embedding.embedding(positions, ps.getValue(wpe, device, training), SparseFormat.DENSE).head());
-        x = dropout(x, p);
+        // The residual stream stays [B·T, E] through the blocks: libtorch's C++ linear fuses the bias into the
+        // product (addmm) only for a 2-d input; on [B, T, E] it runs matmul's reshapes and then adds the bias in
+        // a second pass (bench/README.md, "Linear layers on 2-d inputs").
+        x = dropout(x, p).reshape(b * t, e);
         NDList out = new NDList(2 + 2 * config.nLayer());
         NDList caches = new NDList(2 * config.nLayer());
         for (int i = 0; i < config.nLayer(); i++) {
             Map<String, Parameter> l = layers.get(i);
             if (at != null && i == config.nLayer() - 1) {
-                return new NDList(layerNorm(lastBlockAt(x, bias, at, l, ps, training, p), ps, lnFWeight, lnFBias, training));
+                return new NDList(layerNorm(lastBlockAt(x, b, t, bias, at, l, ps, training, p), ps, lnFWeight, lnFBias, training));
             }
             // --- attention: x + proj(softmax(q·kᵀ/√hd + bias)·v)
             NDArray h = layerNorm(x, ps, l.get("ln_1.weight"), l.get("ln_1.bias"), training);
-            NDArray qkv = linear(h, ps, l.get("attn.c_attn.weight"), l.get("attn.c_attn.bias"), training); // [B,T,3E]
-            // [B,T,3E] → [B,3H,T,hd] (views), then q, k, v: [B,H,T,hd] each, in three calls instead of seven
+            NDArray qkv = linear(h, ps, l.get("attn.c_attn.weight"), l.get("attn.c_attn.bias"), training); // [B·T,3E]
+            // [B·T,3E] → [B,3H,T,hd] (views), then q, k, v: [B,H,T,hd] each, in three calls instead of seven
             NDList split = qkv.reshape(b, t, 3L * config.nHead(), config.headSize()).transpose(0, 2, 1, 3).split(3, 1);
             NDArray q0 = split.get(0);
             NDArray q = q0.mul(Scalars.of(q0, 1.0 / Math.sqrt(config.headSize()))); // [B,H,T,hd] (a 0-d array: see Scalars)
@@ -201,17 +204,17 @@ public final class Gpt extends AbstractBlock {
             NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(bias).softmax(-1); // [B,H,T,S]
             att = dropout(att, p);
             NDArray y = att.matMul(v); // [B,H,T,hd]
-            y = (t == 1 ? y : y.transpose(0, 2, 1, 3)).reshape(b, t, e); // [B,T,E] (one token: the same order already)
+            y = (t == 1 ? y : y.transpose(0, 2, 1, 3)).reshape(b * t, e); // [B·T,E] (one token: the same order already)
             y = linear(y, ps, l.get("attn.c_proj.weight"), l.get("attn.c_proj.bias"), training);
             x = mlp(x.add(dropout(y, p)), l, ps, training, p);
         }
-        x = layerNorm(x, ps, lnFWeight, lnFBias, training); // [B,T,E]
+        x = layerNorm(x, ps, lnFWeight, lnFBias, training); // [B·T,E]
         if (params != null && params.contains(HIDDEN_ONLY)) {
-            return new NDList(x);
+            return new NDList(x.reshape(b, t, e));
         }
-        NDArray logits = Linear.linear(x, wteArr).head(); // tied head: [B,T,V]
-        out.add(logits);
-        out.add(x);
+        NDArray logits = Linear.linear(x, wteArr).head(); // tied head: [B·T,V]
+        out.add(logits.reshape(b, t, config.vocabSize()));
+        out.add(x.reshape(b, t, e));
         out.addAll(caches);
         return out;
     }
@@ -222,10 +225,8 @@ public final class Gpt extends AbstractBlock {
      * row has; a row with fewer repeats one, whose output is not read), so attention stays one batched
      * {@code [B,H,m,S]} product over each row's own keys and bias rows.
      */
-    private NDArray lastBlockAt(NDArray x, NDArray bias, long[] at, Map<String, Parameter> l, ParameterStore ps,
-            boolean training, float p) {
-        long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
+    private NDArray lastBlockAt(NDArray x, long b, long t, NDArray bias, long[] at, Map<String, Parameter> l,
+            ParameterStore ps, boolean training, float p) { // x: [B·T, E]
         int e = config.nEmbd();
         int[] count = new int[(int) b];
         for (long slot : at) {
@@ -257,18 +258,18 @@ public final class Gpt extends AbstractBlock {
         long[] biasRow = bb == b ? query : java.util.Arrays.stream(query).map(q -> q % t).toArray();
         NDManager mgr = x.getManager();
         NDArray h = layerNorm(x, ps, l.get("ln_1.weight"), l.get("ln_1.bias"), training);
-        NDArray qkv = linear(h, ps, l.get("attn.c_attn.weight"), l.get("attn.c_attn.bias"), training); // [B,T,3E]
+        NDArray qkv = linear(h, ps, l.get("attn.c_attn.weight"), l.get("attn.c_attn.bias"), training); // [B·T,3E]
         NDList split = qkv.reshape(b, t, 3L * config.nHead(), config.headSize()).transpose(0, 2, 1, 3).split(3, 1);
         NDArray k = split.get(1); // [B,H,T,hd]
         NDArray v = split.get(2);
-        NDArray q0 = qkv.reshape(b * t, 3L * e).get(mgr.create(query)).get(new NDIndex(":, 0:" + e)) // [B·m, E]: q is the first E
+        NDArray q0 = qkv.get(mgr.create(query)).get(new NDIndex(":, 0:" + e)) // [B·m, E]: q is the first E
                 .reshape(b, m, config.nHead(), config.headSize()).transpose(0, 2, 1, 3);                  // [B,H,m,hd]
         NDArray q = q0.mul(Scalars.of(q0, 1.0 / Math.sqrt(config.headSize())));
         NDArray bq = bias.reshape(bb * t, s).get(mgr.create(biasRow)).reshape(b, 1, m, s); // each query's bias row
         NDArray att = dropout(q.matMul(k.transpose(0, 1, 3, 2)).add(bq).softmax(-1), p);  // [B,H,m,S]
         NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b * m, e).get(mgr.create(pick)); // [N,E]
         y = linear(y, ps, l.get("attn.c_proj.weight"), l.get("attn.c_proj.bias"), training);
-        NDArray xa = x.reshape(b * t, e).get(mgr.create(at)).add(dropout(y, p)); // the residual stream at the slots
+        NDArray xa = x.get(mgr.create(at)).add(dropout(y, p)); // the residual stream at the slots
         return mlp(xa, l, ps, training, p);
     }
 
