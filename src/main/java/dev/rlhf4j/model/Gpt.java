@@ -164,12 +164,13 @@ public final class Gpt extends AbstractBlock {
         // product (addmm) only for a 2-d input; on [B, T, E] it runs matmul's reshapes and then adds the bias in
         // a second pass (bench/README.md, "Linear layers on 2-d inputs").
         x = dropout(x, p).reshape(b * t, e);
+        NDArray qScale = Scalars.of(x, 1.0 / Math.sqrt(config.headSize())); // one 0-d array for every layer (see Scalars)
         NDList out = new NDList(2 + 2 * config.nLayer());
         NDList caches = new NDList(2 * config.nLayer());
         for (int i = 0; i < config.nLayer(); i++) {
             Map<String, Parameter> l = layers.get(i);
             if (at != null && i == config.nLayer() - 1) {
-                return new NDList(layerNorm(lastBlockAt(x, b, t, bias, at, l, ps, training, p), ps, lnFWeight, lnFBias, training));
+                return new NDList(layerNorm(lastBlockAt(x, b, t, bias, at, qScale, l, ps, training, p), ps, lnFWeight, lnFBias, training));
             }
             // --- attention: x + proj(softmax(q·kᵀ/√hd + bias)·v)
             NDArray h = layerNorm(x, ps, l.get("ln_1.weight"), l.get("ln_1.bias"), training);
@@ -177,7 +178,7 @@ public final class Gpt extends AbstractBlock {
             // [B·T,3E] → [B,3H,T,hd] (views), then q, k, v: [B,H,T,hd] each, in three calls instead of seven
             NDList split = qkv.reshape(b, t, 3L * config.nHead(), config.headSize()).transpose(0, 2, 1, 3).split(3, 1);
             NDArray q0 = split.get(0);
-            NDArray q = q0.mul(Scalars.of(q0, 1.0 / Math.sqrt(config.headSize()))); // [B,H,T,hd] (a 0-d array: see Scalars)
+            NDArray q = q0.mul(qScale); // [B,H,T,hd]
             NDArray k = split.get(1);
             NDArray v = split.get(2);
             if (cached && inPlace) {
@@ -225,8 +226,8 @@ public final class Gpt extends AbstractBlock {
      * row has; a row with fewer repeats one, whose output is not read), so attention stays one batched
      * {@code [B,H,m,S]} product over each row's own keys and bias rows.
      */
-    private NDArray lastBlockAt(NDArray x, long b, long t, NDArray bias, long[] at, Map<String, Parameter> l,
-            ParameterStore ps, boolean training, float p) { // x: [B·T, E]
+    private NDArray lastBlockAt(NDArray x, long b, long t, NDArray bias, long[] at, NDArray qScale,
+            Map<String, Parameter> l, ParameterStore ps, boolean training, float p) { // x: [B·T, E]
         int e = config.nEmbd();
         int[] count = new int[(int) b];
         for (long slot : at) {
@@ -264,7 +265,7 @@ public final class Gpt extends AbstractBlock {
         NDArray v = split.get(2);
         NDArray q0 = qkv.get(mgr.create(query)).get(new NDIndex(":, 0:" + e)) // [B·m, E]: q is the first E
                 .reshape(b, m, config.nHead(), config.headSize()).transpose(0, 2, 1, 3);                  // [B,H,m,hd]
-        NDArray q = q0.mul(Scalars.of(q0, 1.0 / Math.sqrt(config.headSize())));
+        NDArray q = q0.mul(qScale);
         NDArray bq = bias.reshape(bb * t, s).get(mgr.create(biasRow)).reshape(b, 1, m, s); // each query's bias row
         NDArray att = dropout(q.matMul(k.transpose(0, 1, 3, 2)).add(bq).softmax(-1), p);  // [B,H,m,S]
         NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b * m, e).get(mgr.create(pick)); // [N,E]
@@ -305,15 +306,17 @@ public final class Gpt extends AbstractBlock {
      * Inverted dropout, {@code x · 1[u ≥ p] / (1 − p)} with {@code u ~ U[0, 1)} drawn per element: the
      * distribution of PyTorch's dropout, whose {@code bernoulli_} draws the mask one element at a time
      * on CPUs that MKL's generator does not serve (AMD: about 10 ns an element, against 3 for
-     * {@code uniform_}; a quarter of a small model's training step, {@code bench/README.md}).
+     * {@code uniform_}; a quarter of a small model's training step, {@code bench/README.md}). The mask is
+     * scaled before it meets x, so the gradient path has one product, not two.
      */
     static NDArray dropout(NDArray x, float p) {
         if (p <= 0f) {
             return x;
         }
-        NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType(), x.getDevice())
-                .gte(Scalars.of(x, p)); // bool, true with probability 1 − p
-        return x.mul(keep).mul(Scalars.of(x, 1.0 / (1.0 - p)));
+        NDArray mask = x.getManager().randomUniform(0f, 1f, x.getShape(), x.getDataType(), x.getDevice())
+                .gte(Scalars.of(x, p))                   // bool, true with probability 1 − p
+                .mul(Scalars.of(x, 1.0 / (1.0 - p)));    // 0 or 1/(1 − p), in x's type
+        return x.mul(mask);
     }
 
     /** The additive value used for masked attention entries. */
