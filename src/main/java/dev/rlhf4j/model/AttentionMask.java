@@ -27,12 +27,13 @@ public final class AttentionMask {
     /**
      * Bias {@code [B,1,T,S]} for {@code t} new queries after {@code past} cached slots: the query in
      * slot {@code past+i} may attend to key slot {@code j} iff {@code j ≤ past+i} and
-     * {@code keyValid[r*s + j]} (S = {@code s} = past + t).
+     * {@code keyValid[r*s + j]}. S = {@code s} is at least past + t; the key slots from past + t on are
+     * masked (a preallocated cache's columns not filled yet).
      */
     public static NDArray bias(NDManager manager, boolean[] keyValid, int batch, int s, int past, int t) {
-        if (past + t != s) {
+        if (past + t > s) {
             throw new IllegalArgumentException("AttentionMask: past (" + past + ") + new (" + t
-                    + ") must equal the key length " + s);
+                    + ") must not exceed the key length " + s);
         }
         float[] bias = new float[batch * t * s];
         for (int r = 0; r < batch; r++) {

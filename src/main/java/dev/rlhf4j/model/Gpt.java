@@ -15,7 +15,6 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -49,17 +48,20 @@ import java.util.Random;
 public final class Gpt extends AbstractBlock {
 
     private static final float MASKED_FILL = -1e9f;
-    private static final long[] ZEROS = {0, 0, 0, 0};
     private static final long[] ONES = {1, 1, 1, 1};
 
     /** Forward parameter: return only the final hidden states {@code [B,T,E]}, without logits or caches. */
     public static final String HIDDEN_ONLY = "hidden_only";
 
     /**
-     * Forward parameter: the cached keys and values are preallocated buffers {@code [B,H,C,hd]} (C ≥ S).
-     * The step's keys and values are written into them at {@code [S − T, S)} and attention reads
-     * {@code [0, S)}; the outputs are the same buffers. Without it a cache grows by concatenation,
-     * which copies all of it at every step.
+     * Forward parameter: the cached keys and values are preallocated buffers {@code [B,H,C,hd]}, and the
+     * parameter's value (an {@link Integer}) is S, the number of columns filled once this step's T are
+     * written. The step's keys and values go into the buffers at {@code [S − T, S)}; attention reads
+     * the whole buffer, so the bias is {@code [B|1, 1, T, C]} and masks the columns from S on (as a
+     * causal bias does by itself). The outputs are the same buffers. Attending over the whole buffer
+     * saves two slicing calls per layer and step, and keeps libtorch's batched product off its slow path
+     * for short rows; the masked columns weigh exactly 0. Without the parameter a cache grows by
+     * concatenation, which copies all of it at every step.
      */
     public static final String CACHE_IN_PLACE = "cache_in_place";
 
@@ -152,6 +154,14 @@ public final class Gpt extends AbstractBlock {
         float p = training ? config.dropout() : 0f;
         boolean inPlace = cached && params != null && params.contains(CACHE_IN_PLACE);
         long s = bias.getShape().get(3);
+        long filled = inPlace ? ((Number) params.get(CACHE_IN_PLACE)).longValue() : s;
+        if (inPlace) {
+            long c = inputs.get(3).getShape().get(2);
+            if (s != c || filled < t || filled > c) {
+                throw new IllegalArgumentException("Gpt: with " + CACHE_IN_PLACE + " the bias spans the cache's " + c
+                        + " columns (found " + s + ") and the filled columns S = " + filled + " lie in [" + t + ", " + c + "]");
+            }
+        }
         long[] at = params != null && params.contains(HIDDEN_AT) ? (long[]) params.get(HIDDEN_AT) : null;
         if (at != null && cached) {
             throw new IllegalArgumentException("Gpt: " + HIDDEN_AT + " does not combine with a KV cache");
@@ -185,15 +195,14 @@ public final class Gpt extends AbstractBlock {
                 NDArray kc = inputs.get(3 + 2 * i); // [B,H,C,hd]
                 NDArray vc = inputs.get(4 + 2 * i);
                 long[] shape = kc.getShape().getShape();
-                long[] from = {0, 0, s - t, 0};
-                long[] to = {shape[0], shape[1], s, shape[3]};
+                long[] from = {0, 0, filled - t, 0};
+                long[] to = {shape[0], shape[1], filled, shape[3]};
                 JniUtils.indexSet((PtNDArray) kc, (PtNDArray) k, from, to, ONES); // kc[:, :, S−T:S] = k
                 JniUtils.indexSet((PtNDArray) vc, (PtNDArray) v, from, to, ONES);
                 caches.add(kc);
                 caches.add(vc);
-                PtNDManager m = (PtNDManager) k.getManager();
-                k = JniUtils.index((PtNDArray) kc, ZEROS, to, ONES, m); // kc[:, :, :S], a view [B,H,S,hd]
-                v = JniUtils.index((PtNDArray) vc, ZEROS, to, ONES, m);
+                k = kc; // the whole buffer [B,H,C,hd]: the bias masks the columns from S on
+                v = vc;
             } else {
                 if (cached) {
                     k = NDArrays.concat(new NDList(inputs.get(3 + 2 * i), k), 2); // [B,H,S,hd]

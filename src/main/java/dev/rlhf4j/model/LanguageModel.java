@@ -29,8 +29,6 @@ public final class LanguageModel implements AutoCloseable {
     /** Forward parameters that skip the LM head ({@link #hidden}). */
     private static final PairList<String, Object> HIDDEN_ONLY =
             new PairList<>(List.of(Gpt.HIDDEN_ONLY), List.of(true));
-    private static final PairList<String, Object> CACHE_IN_PLACE =
-            new PairList<>(List.of(Gpt.CACHE_IN_PLACE), List.of(true));
 
     private final GptConfig config;
     private final Tokenizer tokenizer;
@@ -79,12 +77,13 @@ public final class LanguageModel implements AutoCloseable {
 
     /**
      * {@link #forward} for decoding, without gradients: {@code inputs} ends with preallocated cache
-     * buffers {@code [B,H,C,hd]} (one key and one value buffer per layer, C at least the number of
-     * slots the bias covers), into which the step's keys and values are written in place (see
-     * {@link Gpt#CACHE_IN_PLACE}). Returns {@code [logits, hidden]} followed by the same buffers.
+     * buffers {@code [B,H,C,hd]} (one key and one value buffer per layer), into which the step's keys
+     * and values are written in place at the columns {@code [filled − T, filled)}; the bias spans all C
+     * columns (see {@link Gpt#CACHE_IN_PLACE}). Returns {@code [logits, hidden]} followed by the same
+     * buffers.
      */
-    NDList decode(NDList inputs) {
-        return block.forward(store, inputs, false, CACHE_IN_PLACE);
+    NDList decode(NDList inputs, int filled) {
+        return block.forward(store, inputs, false, new PairList<>(List.of(Gpt.CACHE_IN_PLACE), List.of(filled)));
     }
 
     /**

@@ -179,12 +179,13 @@ public final class Sampler {
                 try (NDManager stepManager = work.newSubManager()) {
                     NDList result;
                     if (!config.useKvCache()) {
-                        result = lm.forward(fullInputs(stepManager, grid, valid, rows, n, cap, len), false);
+                        result = lm.forward(fullInputs(stepManager, grid, valid, rows, n, cap, len, len), false);
                     } else {
-                        NDList inputs = step == 0 ? fullInputs(stepManager, grid, valid, rows, n, cap, len)
+                        // the bias spans the cache's cap columns; those from len on are masked until filled
+                        NDList inputs = step == 0 ? fullInputs(stepManager, grid, valid, rows, n, cap, len, cap)
                                 : lastTokenInputs(stepManager, grid, valid, nextPos, rows, n, cap, len);
                         inputs.addAll(cache); // written in place: the step's keys and values go to their columns
-                        result = lm.decode(inputs);
+                        result = lm.decode(inputs, len);
                     }
                     // [n, V], read straight from the tensor's memory (made contiguous first if it is not)
                     result.get(0).get(LAST).toByteBuffer(true).asFloatBuffer().get(logits, 0, n * v);
@@ -345,38 +346,43 @@ public final class Sampler {
     }
 
     /** Inputs for the whole filled grid of the {@code n} rows in the batch: {@code [n, len]}. */
-    private static NDList fullInputs(NDManager m, long[] grid, boolean[] valid, int[] rows, int n, int cap, int len) {
+    /** Inputs for the first {@code len} columns of the {@code n} rows in the batch, with a bias over {@code keys ≥ len} key slots. */
+    private static NDList fullInputs(NDManager m, long[] grid, boolean[] valid, int[] rows, int n, int cap, int len,
+            int keys) {
         long[] ids = new long[n * len];
         long[] pos = new long[n * len];
-        boolean[] keyValid = new boolean[n * len];
+        boolean[] keyValid = new boolean[n * keys];
         for (int i = 0; i < n; i++) {
             long p = 0;
             for (int j = 0; j < len; j++) {
                 int src = rows[i] * cap + j;
                 int dst = i * len + j;
                 ids[dst] = grid[src];
-                keyValid[dst] = valid[src];
+                keyValid[i * keys + j] = valid[src];
                 pos[dst] = valid[src] ? p++ : 0;
             }
         }
         return new NDList(m.create(ids, new Shape(n, len)), m.create(pos, new Shape(n, len)),
-                AttentionMask.bias(m, keyValid, n, len, 0, len));
+                AttentionMask.bias(m, keyValid, n, keys, 0, len));
     }
 
-    /** Inputs for the newest column of the {@code n} rows in the batch ({@code [n, 1]}), attending to {@code len} slots. */
+    /**
+     * Inputs for the newest column of the {@code n} rows in the batch ({@code [n, 1]}), attending to the
+     * first {@code len} of the cache's {@code cap} slots (the bias spans all {@code cap}).
+     */
     private static NDList lastTokenInputs(
             NDManager m, long[] grid, boolean[] valid, int[] nextPos, int[] rows, int n, int cap, int len) {
         long[] ids = new long[n];
         long[] pos = new long[n];
-        boolean[] keyValid = new boolean[n * len];
+        boolean[] keyValid = new boolean[n * cap];
         for (int i = 0; i < n; i++) {
             int r = rows[i];
             ids[i] = grid[r * cap + len - 1];
             pos[i] = Math.max(0, nextPos[r] - 1);
-            System.arraycopy(valid, r * cap, keyValid, i * len, len);
+            System.arraycopy(valid, r * cap, keyValid, i * cap, len);
         }
         return new NDList(m.create(ids, new Shape(n, 1)), m.create(pos, new Shape(n, 1)),
-                AttentionMask.bias(m, keyValid, n, len, len - 1, 1));
+                AttentionMask.bias(m, keyValid, n, cap, len - 1, 1));
     }
 
     /** The {@code [n, V]} logits of the rows in the batch as a new {@code [b, V]} array (rows no longer in it: NaN). */
