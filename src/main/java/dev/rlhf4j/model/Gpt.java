@@ -186,7 +186,9 @@ public final class Gpt extends AbstractBlock {
             NDArray h = layerNorm(x, ps, l.get("ln_1.weight"), l.get("ln_1.bias"), training);
             NDArray qkv = linear(h, ps, l.get("attn.c_attn.weight"), l.get("attn.c_attn.bias"), training); // [B·T,3E]
             // [B·T,3E] → [B,3H,T,hd] (views), then q, k, v: [B,H,T,hd] each, in three calls instead of seven
-            NDList split = qkv.reshape(b, t, 3L * config.nHead(), config.headSize()).transpose(0, 2, 1, 3).split(3, 1);
+            // (one token: [B,3H,1,hd] is the same order already)
+            NDList split = (t == 1 ? qkv.reshape(b, 3L * config.nHead(), 1, config.headSize())
+                    : qkv.reshape(b, t, 3L * config.nHead(), config.headSize()).transpose(0, 2, 1, 3)).split(3, 1);
             NDArray q0 = split.get(0);
             NDArray q = q0.mul(qScale); // [B,H,T,hd]
             NDArray k = split.get(1);
