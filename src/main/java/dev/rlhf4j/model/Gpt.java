@@ -15,6 +15,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
@@ -48,6 +49,7 @@ import java.util.Random;
 public final class Gpt extends AbstractBlock {
 
     private static final float MASKED_FILL = -1e9f;
+    private static final long[] ZEROS = {0, 0, 0, 0};
     private static final long[] ONES = {1, 1, 1, 1};
 
     /** Forward parameter: return only the final hidden states {@code [B,T,E]}, without logits or caches. */
@@ -55,13 +57,13 @@ public final class Gpt extends AbstractBlock {
 
     /**
      * Forward parameter: the cached keys and values are preallocated buffers {@code [B,H,C,hd]}, and the
-     * parameter's value (an {@link Integer}) is S, the number of columns filled once this step's T are
-     * written. The step's keys and values go into the buffers at {@code [S − T, S)}; attention reads
-     * the whole buffer, so the bias is {@code [B|1, 1, T, C]} and masks the columns from S on (as a
-     * causal bias does by itself). The outputs are the same buffers. Attending over the whole buffer
-     * saves two slicing calls per layer and step, and keeps libtorch's batched product off its slow path
-     * for short rows; the masked columns weigh exactly 0. Without the parameter a cache grows by
-     * concatenation, which copies all of it at every step.
+     * parameter's value (an {@link Integer}) is F, the number of columns filled once this step's T are
+     * written. The step's keys and values go into the buffers at {@code [F − T, F)}; attention reads the
+     * first W columns, W the bias's width ({@code [B|1, 1, T, W]}, F ≤ W ≤ C), and the bias masks the
+     * columns from F on (as a causal bias does by itself; they weigh exactly 0). A W above F keeps
+     * libtorch's batched product off its naive loop for short rows (see {@code Sampler}). The outputs are
+     * the same buffers. Without the parameter a cache grows by concatenation, which copies all of it at
+     * every step.
      */
     public static final String CACHE_IN_PLACE = "cache_in_place";
 
@@ -157,9 +159,10 @@ public final class Gpt extends AbstractBlock {
         long filled = inPlace ? ((Number) params.get(CACHE_IN_PLACE)).longValue() : s;
         if (inPlace) {
             long c = inputs.get(3).getShape().get(2);
-            if (s != c || filled < t || filled > c) {
-                throw new IllegalArgumentException("Gpt: with " + CACHE_IN_PLACE + " the bias spans the cache's " + c
-                        + " columns (found " + s + ") and the filled columns S = " + filled + " lie in [" + t + ", " + c + "]");
+            if (filled < t || filled > s || s > c) {
+                throw new IllegalArgumentException("Gpt: with " + CACHE_IN_PLACE + " expected T ≤ F ≤ W ≤ C for the new"
+                        + " columns T = " + t + ", the filled columns F = " + filled + ", the bias's width W = " + s
+                        + " and the cache's columns C = " + c);
             }
         }
         long[] at = params != null && params.contains(HIDDEN_AT) ? (long[]) params.get(HIDDEN_AT) : null;
@@ -203,8 +206,15 @@ public final class Gpt extends AbstractBlock {
                 JniUtils.indexSet((PtNDArray) vc, (PtNDArray) v, from, to, ONES);
                 caches.add(kc);
                 caches.add(vc);
-                k = kc; // the whole buffer [B,H,C,hd]: the bias masks the columns from S on
-                v = vc;
+                if (s == shape[2]) {
+                    k = kc; // the whole buffer [B,H,C,hd]: the bias masks the columns from F on
+                    v = vc;
+                } else {
+                    long[] width = {shape[0], shape[1], s, shape[3]};
+                    PtNDManager m = (PtNDManager) k.getManager();
+                    k = JniUtils.index((PtNDArray) kc, ZEROS, width, ONES, m); // kc[:, :, :W], a view [B,H,W,hd]
+                    v = JniUtils.index((PtNDArray) vc, ZEROS, width, ONES, m);
+                }
             } else {
                 if (cached) {
                     k = NDArrays.concat(new NDList(inputs.get(3 + 2 * i), k), 2); // [B,H,S,hd]

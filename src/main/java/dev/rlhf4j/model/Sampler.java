@@ -40,6 +40,15 @@ public final class Sampler {
      */
     static final long ONE_THREAD_BELOW = 1L << 21;
 
+    /**
+     * libtorch's batched product ({@code bmm}) takes a naive loop, about twice as slow, for matrices of
+     * fewer than 400 multiply-adds: a decoding step's q·kᵀ and weights·v with few cached columns (one
+     * query, head size × columns). Decoding therefore attends over at least 400 / head size + 1 columns
+     * of its preallocated cache, the ones not filled yet masked (weight exactly 0): for 64 rows and 8
+     * columns, 139 µs a product, against 69 µs at 20 ({@code bench/README.md}).
+     */
+    private static final int MIN_PRODUCT = 400;
+
     private Sampler() {}
 
     /** Samples a completion for each prompt (token arrays, BOS first). */
@@ -111,6 +120,7 @@ public final class Sampler {
         int pad = lm.tokenizer().padId();
         int eos = lm.tokenizer().eosId();
         int cap = promptLen + maxNew;
+        int minKeys = MIN_PRODUCT / lm.config().headSize() + 1; // attention's products stay off libtorch's naive loop
         // The token grid [B, cap] and which slots are real (left padding, then generated tokens).
         TokenBatch prompt = TokenBatch.leftPadded(prompts, pad);
         long[] grid = new long[b * cap];
@@ -181,9 +191,10 @@ public final class Sampler {
                     if (!config.useKvCache()) {
                         result = lm.forward(fullInputs(stepManager, grid, valid, rows, n, cap, len, len), false);
                     } else {
-                        // the bias spans the cache's cap columns; those from len on are masked until filled
-                        NDList inputs = step == 0 ? fullInputs(stepManager, grid, valid, rows, n, cap, len, cap)
-                                : lastTokenInputs(stepManager, grid, valid, nextPos, rows, n, cap, len);
+                        // attention reads at least minKeys columns of the cache; those from len on are masked
+                        int keys = Math.min(cap, Math.max(len, minKeys));
+                        NDList inputs = step == 0 ? fullInputs(stepManager, grid, valid, rows, n, cap, len, keys)
+                                : lastTokenInputs(stepManager, grid, valid, nextPos, rows, n, cap, len, keys);
                         inputs.addAll(cache); // written in place: the step's keys and values go to their columns
                         result = lm.decode(inputs, len);
                     }
@@ -345,8 +356,10 @@ public final class Sampler {
         }
     }
 
-    /** Inputs for the whole filled grid of the {@code n} rows in the batch: {@code [n, len]}. */
-    /** Inputs for the first {@code len} columns of the {@code n} rows in the batch, with a bias over {@code keys ≥ len} key slots. */
+    /**
+     * Inputs for the whole filled grid of the {@code n} rows in the batch ({@code [n, len]}), with a bias
+     * over {@code keys ≥ len} key slots (those from {@code len} on masked).
+     */
     private static NDList fullInputs(NDManager m, long[] grid, boolean[] valid, int[] rows, int n, int cap, int len,
             int keys) {
         long[] ids = new long[n * len];
@@ -368,21 +381,21 @@ public final class Sampler {
 
     /**
      * Inputs for the newest column of the {@code n} rows in the batch ({@code [n, 1]}), attending to the
-     * first {@code len} of the cache's {@code cap} slots (the bias spans all {@code cap}).
+     * first {@code len} slots, with a bias over {@code keys ≥ len} key slots (those from {@code len} on masked).
      */
     private static NDList lastTokenInputs(
-            NDManager m, long[] grid, boolean[] valid, int[] nextPos, int[] rows, int n, int cap, int len) {
+            NDManager m, long[] grid, boolean[] valid, int[] nextPos, int[] rows, int n, int cap, int len, int keys) {
         long[] ids = new long[n];
         long[] pos = new long[n];
-        boolean[] keyValid = new boolean[n * cap];
+        boolean[] keyValid = new boolean[n * keys];
         for (int i = 0; i < n; i++) {
             int r = rows[i];
             ids[i] = grid[r * cap + len - 1];
             pos[i] = Math.max(0, nextPos[r] - 1);
-            System.arraycopy(valid, r * cap, keyValid, i * cap, len);
+            System.arraycopy(valid, r * cap, keyValid, i * keys, len);
         }
         return new NDList(m.create(ids, new Shape(n, 1)), m.create(pos, new Shape(n, 1)),
-                AttentionMask.bias(m, keyValid, n, cap, len - 1, 1));
+                AttentionMask.bias(m, keyValid, n, keys, len - 1, 1));
     }
 
     /** The {@code [n, V]} logits of the rows in the batch as a new {@code [b, V]} array (rows no longer in it: NaN). */
