@@ -206,15 +206,10 @@ public final class Gpt extends AbstractBlock {
                 JniUtils.indexSet((PtNDArray) vc, (PtNDArray) v, from, to, ONES);
                 caches.add(kc);
                 caches.add(vc);
-                if (s == shape[2]) {
-                    k = kc; // the whole buffer [B,H,C,hd]: the bias masks the columns from F on
-                    v = vc;
-                } else {
-                    long[] width = {shape[0], shape[1], s, shape[3]};
-                    PtNDManager m = (PtNDManager) k.getManager();
-                    k = JniUtils.index((PtNDArray) kc, ZEROS, width, ONES, m); // kc[:, :, :W], a view [B,H,W,hd]
-                    v = JniUtils.index((PtNDArray) vc, ZEROS, width, ONES, m);
-                }
+                long[] width = {shape[0], shape[1], s, shape[3]};
+                PtNDManager m = (PtNDManager) k.getManager();
+                k = JniUtils.index((PtNDArray) kc, ZEROS, width, ONES, m); // kc[:, :, :W], a view [B,H,W,hd]
+                v = JniUtils.index((PtNDArray) vc, ZEROS, width, ONES, m); // (the bias masks the columns from F on)
             } else {
                 if (cached) {
                     k = NDArrays.concat(new NDList(inputs.get(3 + 2 * i), k), 2); // [B,H,S,hd]
