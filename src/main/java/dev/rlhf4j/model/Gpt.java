@@ -202,7 +202,7 @@ public final class Gpt extends AbstractBlock {
                 long[] shape = kc.getShape().getShape();
                 long[] from = {0, 0, filled - t, 0};
                 long[] to = {shape[0], shape[1], filled, shape[3]};
-                JniUtils.indexSet((PtNDArray) kc, (PtNDArray) k, from, to, ONES); // kc[:, :, S−T:S] = k
+                JniUtils.indexSet((PtNDArray) kc, (PtNDArray) k, from, to, ONES); // kc[:, :, F−T:F] = k
                 JniUtils.indexSet((PtNDArray) vc, (PtNDArray) v, from, to, ONES);
                 caches.add(kc);
                 caches.add(vc);

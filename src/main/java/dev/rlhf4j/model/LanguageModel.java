@@ -78,9 +78,9 @@ public final class LanguageModel implements AutoCloseable {
     /**
      * {@link #forward} for decoding, without gradients: {@code inputs} ends with preallocated cache
      * buffers {@code [B,H,C,hd]} (one key and one value buffer per layer), into which the step's keys
-     * and values are written in place at the columns {@code [filled − T, filled)}; the bias spans all C
-     * columns (see {@link Gpt#CACHE_IN_PLACE}). Returns {@code [logits, hidden]} followed by the same
-     * buffers.
+     * and values are written in place at the columns {@code [filled − T, filled)}; attention reads the
+     * first W columns, W the bias's width (filled ≤ W ≤ C, the columns from {@code filled} on masked; see
+     * {@link Gpt#CACHE_IN_PLACE}). Returns {@code [logits, hidden]} followed by the same buffers.
      */
     NDList decode(NDList inputs, int filled) {
         return block.forward(store, inputs, false, new PairList<>(List.of(Gpt.CACHE_IN_PLACE), List.of(filled)));
